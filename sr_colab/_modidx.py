@@ -51,8 +51,11 @@ d = { 'settings': { 'branch': 'main',
                                  'sr_colab.models.ResidualSR.__init__': ('models.html#residualsr.__init__', 'sr_colab/models.py'),
                                  'sr_colab.models.ResidualSR.forward': ('models.html#residualsr.forward', 'sr_colab/models.py'),
                                  'sr_colab.models.build_model': ('models.html#build_model', 'sr_colab/models.py'),
+                                 'sr_colab.models.init_relu_convs': ('models.html#init_relu_convs', 'sr_colab/models.py'),
                                  'sr_colab.models.load_model': ('models.html#load_model', 'sr_colab/models.py'),
                                  'sr_colab.models.register_model': ('models.html#register_model', 'sr_colab/models.py'),
                                  'sr_colab.models.residual_sr_fast': ('models.html#residual_sr_fast', 'sr_colab/models.py'),
                                  'sr_colab.models.save_model': ('models.html#save_model', 'sr_colab/models.py'),
-                                 'sr_colab.models.with_noise': ('models.html#with_noise', 'sr_colab/models.py')}}}
+                                 'sr_colab.models.with_noise': ('models.html#with_noise', 'sr_colab/models.py')},
+            'sr_colab.train': { 'sr_colab.train.infinite_batches': ('train.html#infinite_batches', 'sr_colab/train.py'),
+                                'sr_colab.train.train_loop': ('train.html#train_loop', 'sr_colab/train.py')}}}

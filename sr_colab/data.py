@@ -96,7 +96,7 @@ def procedural_image(seed:int, # the image is a pure function of this
                         font_size=int(rng.integers(10, 40)))
     return im
 
-# %% ../nbs/01_data.ipynb #f03dadf6
+# %% ../nbs/01_data.ipynb #5404e5a7
 class RandomCropDataset(torch.utils.data.Dataset):
     "Random `crop`x`crop` uint8 (3, crop, crop) tensors from in-memory images; `length` crops per epoch."
     def __init__(self, images:list, # PIL images or HxWx3 uint8 arrays
@@ -113,7 +113,7 @@ class RandomCropDataset(torch.utils.data.Dataset):
                 if 2 * h < crop or 2 * w < crop:
                     warnings.warn(f"image {i} ({w}x{h}) is under half the crop size {crop}: skipped"); continue
                 a = np.pad(a, ((0, max(0, crop - h)), (0, max(0, crop - w)), (0, 0)), mode='reflect')
-            self.arrays.append(np.ascontiguousarray(a))
+            self.arrays.append(np.array(a, dtype=np.uint8, order="C"))  # a private, writable copy
         if not self.arrays: raise ValueError(f"no image is large enough for crop={crop}")
         # sample images in proportion to their area, so every pixel is equally likely to be seen
         areas = np.array([a.shape[0] * a.shape[1] for a in self.arrays], dtype=np.float64)
