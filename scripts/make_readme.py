@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Write README.md from nbs/index.ipynb, offline (nbdev-readme needs Quarto, which we don't have).
+
+Markdown cells are copied as they are; code cells become ```python blocks; `#|` directive lines are
+dropped and cells marked `#| hide` are left out. A markdown line `{{< include PATH >}}` (Quarto's
+syntax, PATH relative to nbs/) is replaced by that file's text, which is how benchmark results
+written by scripts reach the README. `--check` changes nothing and exits 1 if README.md is stale.
+"""
+import argparse, json, re, sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INCLUDE = re.compile(r'^\{\{<\s*include\s+(\S+)\s*>\}\}\s*$')
+HEADER = '<!-- Generated from nbs/index.ipynb by scripts/make_readme.py: edit the notebook, not this file. -->\n\n'
+
+def _directives(lines):
+    return [l for l in lines if l.startswith('#|')], [l for l in lines if not l.startswith('#|')]
+
+def _markdown(src, nbs):
+    out = []
+    for line in src.split('\n'):
+        m = INCLUDE.match(line.strip())
+        if not m: out.append(line); continue
+        path = (nbs / m.group(1)).resolve()
+        if not path.is_file(): sys.exit(f"make_readme: {path} (included from nbs/index.ipynb) does not exist")
+        out.append(path.read_text().rstrip('\n'))
+    return '\n'.join(out)
+
+def render(nb_path=ROOT / 'nbs' / 'index.ipynb'):
+    "The README text for the notebook at `nb_path`."
+    nb = json.loads(Path(nb_path).read_text())
+    parts = []
+    for cell in nb['cells']:
+        src = ''.join(cell['source'])
+        if cell['cell_type'] == 'markdown':
+            parts.append(_markdown(src, Path(nb_path).parent))
+        elif cell['cell_type'] == 'code':
+            dirs, body = _directives(src.split('\n'))
+            if any(re.match(r'#\|\s*(hide|default_exp|eval:\s*false\s+hide)', d) for d in dirs): continue
+            body = '\n'.join(body).strip('\n')
+            if body: parts.append(f"```python\n{body}\n```")
+    return HEADER + '\n\n'.join(p.strip('\n') for p in parts if p.strip()) + '\n'
+
+if __name__ == '__main__':
+    ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    ap.add_argument('--check', action='store_true', help='exit 1 if README.md is not what nbs/index.ipynb gives')
+    args = ap.parse_args()
+    text, readme = render(), ROOT / 'README.md'
+    if args.check:
+        if not readme.exists() or readme.read_text() != text:
+            sys.exit("README.md is stale: run `python scripts/make_readme.py` and commit the result.")
+        print("README.md is current.")
+    else:
+        readme.write_text(text)
+        print(f"wrote {readme}")
