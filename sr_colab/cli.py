@@ -10,7 +10,7 @@ import sys, inspect
 from fastcore.script import anno_parser
 
 # %% auto #0
-__all__ = ['COMMANDS', 'command', 'usage', 'main', 'demo_command']
+__all__ = ['COMMANDS', 'command', 'usage', 'main', 'demo_command', 'eval_cli']
 
 # %% ../nbs/12_cli.ipynb #8ba24b4e
 COMMANDS = {}
@@ -60,3 +60,21 @@ def demo_command(out:str='sr_colab_demo', # output folder for comparison.png, me
     result = run_demo(out, seconds=seconds, steps=steps, device=device, degradation=degradation, seed=seed, progress=not quiet)
     print(report(result))
     return 0
+
+# %% ../nbs/12_cli.ipynb #9a4ae345
+@command('eval')
+def eval_cli(model:str='bicubic', # a baseline (nearest, bicubic, matlab_bicubic) or a model file from save_model
+             hr:str=None, # folder of HR images
+             lr:str=None, # folder of LR images paired with HR by file name (optional)
+             degradation:str=None, # how LR is made from HR: grader, bicubic, all_modes, realistic, matlab_bicubic...
+             out:str='eval', # output folder for per_image.csv, summary.md and grid.png
+             scale:int=4, # upscaling factor
+             device:str=None, # 'cpu', 'cuda' or 'mps'; default: the best available
+             perceptual:str=None, # add the VGG-16 distance: 'imagenet' or a weights file
+             seed:int=0, # seeds random degradations
+             quiet:bool=False, # no progress bar
+            ) -> int:
+    "Evaluate a model or a baseline on a folder of images: per-image CSV, summary table and image grid."
+    from sr_colab.evaluate import eval_command
+    return eval_command(model=model, hr=hr, lr=lr, degradation=degradation, out=out, scale=scale, device=device,
+                        perceptual=perceptual, seed=seed, quiet=quiet)
