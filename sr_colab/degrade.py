@@ -93,7 +93,7 @@ def matlab_imresize(x:torch.Tensor, # (..., H, W); float (any range) or uint8
         if as_uint8: out = torch.floor(out + 0.5).clamp_(0, 255)  # round half away from zero, as MATLAB's uint8 cast
     return out.to(torch.uint8) if as_uint8 else out.to(x.dtype)
 
-# %% ../nbs/02_degrade.ipynb #08220226
+# %% ../nbs/02_degrade.ipynb #b1b1413a
 def gaussian_kernels(sigma_x:torch.Tensor, sigma_y:torch.Tensor, # (N,) standard deviations in pixels
                      angle:torch.Tensor, # (N,) rotation of the x axis, radians
                      sizes:torch.Tensor|None=None, # (N,) odd kernel sizes <= `grid`; None uses the whole grid
@@ -110,11 +110,33 @@ def gaussian_kernels(sigma_x:torch.Tensor, sigma_y:torch.Tensor, # (N,) standard
         k = k * ((xx.abs() <= half) & (yy.abs() <= half))
     return k / k.sum((1, 2), keepdim=True)
 
+def _fast_size(n:int) -> int:
+    "The smallest 2^a, 3*2^a or 9*2^a >= n: FFT sizes that are 2-5x faster than awkward ones like 276 = 12*23."
+    return min(m * 2 ** max(0, math.ceil(math.log2(n / m))) for m in (1, 3, 9))
+
+def _blur_fft(x, kernels):
+    "kornia `filter2d`'s reflect-padded correlation, done as a product of Fourier transforms."
+    h, w, s = x.shape[-2], x.shape[-1], kernels.shape[-1]
+    p = s // 2
+    xp = F.pad(x, (p, p, p, p), mode='reflect')
+    H, W = _fast_size(xp.shape[-2]), _fast_size(xp.shape[-1])  # zeros beyond the padding are never reached
+    xp = F.pad(xp, (0, W - xp.shape[-1], 0, H - xp.shape[-2]))
+    k = x.new_zeros(kernels.shape[0], H, W)
+    k[:, :s, :s] = kernels.flip(-1, -2)  # correlation = convolution with the flipped kernel
+    k = torch.roll(k, (-p, -p), (1, 2))  # centre the kernel on pixel (0, 0)
+    out = torch.fft.irfft2(torch.fft.rfft2(xp) * torch.fft.rfft2(k)[:, None], s=(H, W))
+    return out[..., p:p + h, p:p + w]  # the padding absorbs the circular wrap-around
+
 def blur(x:torch.Tensor, # (N, C, H, W)
          kernels:torch.Tensor, # (N, k, k) or (1, k, k)
+         method:str='auto', # 'direct' (kornia `filter2d`), 'fft', or 'auto': FFT for kernels over 9x9 (4-6x faster at 21x21)
         ) -> torch.Tensor:
-    "Convolve each image with its own kernel, reflecting at the borders (kornia `filter2d`)."
-    return kornia.filters.filter2d(x, kernels.to(x.dtype), border_type='reflect')
+    "Correlate each image with its own kernel, reflecting at the borders."
+    kernels = kernels.to(x.device, torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype)
+    if method == 'auto': method = 'fft' if kernels.shape[-1] > 9 and x.device.type != 'mps' else 'direct'
+    if method == 'direct': return kornia.filters.filter2d(x, kernels.to(x.dtype), border_type='reflect')
+    if method != 'fft': raise ValueError(f"unknown blur method {method!r}: 'auto', 'direct' or 'fft'")
+    return _blur_fft(x.to(kernels.dtype), kernels).to(x.dtype)
 
 def add_gaussian_noise(x:torch.Tensor, # (N, C, H, W) in [0, 1]
                        sigma:torch.Tensor, # (N,) noise standard deviation on the [0, 1] scale
