@@ -73,7 +73,7 @@ def _is_gray(path:Path) -> bool:
     "True when the file itself is greyscale (mode L, LA, I, I;16): the protocol scores it on grey values."
     with Image.open(path) as im: return im.mode in ('1', 'L', 'LA', 'I', 'I;16', 'I;16B', 'I;16L', 'F')
 
-# %% ../nbs/08_evaluate.ipynb #11a10eff
+# %% ../nbs/08_evaluate.ipynb #8ac94694
 METRIC_COLUMNS = ('psnr_y', 'ssim_y', 'psnr_rgb', 'grader_ssim', 'l1', 'lr_consistency', 'perceptual')
 
 def _quantize(x): return x.clamp(0, 1).mul(255).round().div(255)
@@ -94,7 +94,7 @@ def image_grid(rows:list, # per image: (name, [(label, PIL image), ...]) with eq
         for j, (label, im) in enumerate(tiles):
             y = i * (tile + head)
             draw.text((j * tile + 3, y + 2), f'{name}: {label}' if j == 0 else label, fill='black')
-            grid.paste(im.resize((tile, tile), Image.NEAREST), (j * tile, y + head))
+            grid.paste(im.resize((tile, tile), Image.NEAREST if im.width < tile else Image.LANCZOS), (j * tile, y + head))  # pixels stay visible when enlarged
     return grid
 
 def evaluate(model_or_name, # a key of BASELINES, an nn.Module, or a callable lr_batch -> sr_batch in [0, 1]
