@@ -262,7 +262,7 @@ class Pipeline:
         for i in order: x = self.steps[i](x, scale, generator)
         return x
 
-# %% ../nbs/02_degrade.ipynb #974d5cf2
+# %% ../nbs/02_degrade.ipynb #211c461b
 ALL_MODES = ('nearest', 'bicubic', 'bilinear', 'area')
 PRESETS = {'grader': Pipeline([Downsample(('nearest',))]),
            'bicubic': Pipeline([Downsample(('bicubic',))]),
@@ -276,9 +276,11 @@ def degrade(hr:torch.Tensor, # (N, 3, H, W) in [0, 1], or uint8 (converted)
            ) -> torch.Tensor:
     "Make the LR batch for `hr`, on `hr`'s device, by the named degradation."
     if hr.dtype == torch.uint8: hr = hr.float().div_(255)
+    dtype = hr.dtype
+    if dtype in (torch.float16, torch.bfloat16): hr = hr.float()  # fp16 computed in fp32 (and CPU kernels lack half)
     if isinstance(preset, str):
         pipeline = PRESETS.get(preset) or (Pipeline([Downsample((preset,))]) if preset in DOWNSAMPLERS else None)
         if pipeline is None:
             raise ValueError(f"unknown degradation {preset!r}; choose one of {sorted(PRESETS) + sorted(DOWNSAMPLERS)}")
     else: pipeline = preset
-    return pipeline(hr, scale, generator).clamp(0, 1)
+    return pipeline(hr, scale, generator).clamp(0, 1).to(dtype)
