@@ -1,4 +1,4 @@
-"""Images in, uint8 HR crops out: robust decoding, the built-in demo images, and random-crop datasets.
+"""Images in, uint8 HR crops out: robust decoding, the built-in demo images, data manifests, deterministic subsets, random-crop datasets and a memory-mapped patch cache.
 
 Docs: https://sr-colab.github.io/sr_colab/data.html.md"""
 
@@ -6,15 +6,22 @@ Docs: https://sr-colab.github.io/sr_colab/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #5b5e2bf1
 from __future__ import annotations
-import warnings
+import os, re, json, zlib, hashlib, warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
-from PIL import Image, ImageOps, ImageDraw
+from PIL import Image, ImageOps, ImageDraw, UnidentifiedImageError
+from tqdm.auto import tqdm
+from .core import cache_dir, local_dir, shared_dir, atomic_write_text
+from .fetch import download_file, download_gdrive_folder, extract_archive, archive_kind
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'to_rgb', 'load_rgb', 'image_to_tensor', 'tensor_to_image', 'grace_hopper', 'relief_map',
-           'procedural_image', 'RandomCropDataset']
+__all__ = ['IMAGE_SUFFIXES', 'SKIP_REASONS', 'SOURCE_KINDS', 'to_rgb', 'load_rgb', 'DecodeReport', 'read_image', 'fit_to_crop',
+           'image_to_tensor', 'tensor_to_image', 'grace_hopper', 'relief_map', 'procedural_image', 'RandomCropDataset',
+           'ManifestError', 'Source', 'Manifest', 'manifest_from_dict', 'manifest_dir', 'list_manifests',
+           'load_manifest', 'expand_path', 'source_folder', 'list_images', 'choose_subset', 'resolve_manifest',
+           'MixedCropDataset', 'random_crop', 'build_patch_cache', 'PatchCacheDataset']
 
 # %% ../nbs/01_data.ipynb #ea07fc86
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff', '.ppm', '.pgm')
@@ -27,7 +34,7 @@ def to_rgb(im:Image.Image, # any PIL image
         a = np.asarray(im, dtype=np.float64)
         top = 65535.0 if im.mode.startswith('I;16') or a.max() > 255 else 255.0
         im = Image.fromarray(np.clip(a / top * 255.0 + 0.5, 0, 255).astype(np.uint8), 'L')
-    if im.mode == 'P': im = im.convert('RGBA')
+    if im.mode in ('P', 'PA'): im = im.convert('RGBA')
     if im.mode in ('RGBA', 'LA'):
         bg = Image.new('RGBA', im.size, (255, 255, 255, 255))
         im = Image.alpha_composite(bg, im.convert('RGBA'))
@@ -43,6 +50,68 @@ def load_rgb(path:str|Path, # image file
             return to_rgb(im)
     except (OSError, SyntaxError, Image.DecompressionBombError, ValueError) as e:
         raise ValueError(f"cannot read image {path}: {e}") from e
+
+# %% ../nbs/01_data.ipynb #cf9a778e
+SKIP_REASONS = ('empty file', 'not an image', 'truncated or corrupt', 'decompression bomb', 'smaller than half the crop')
+
+@dataclass
+class DecodeReport:
+    "Files skipped while reading a dataset, by reason; `summary()` says it in one line."
+    skipped:list = field(default_factory=list) # (path, reason) pairs
+    read:int = 0 # files decoded successfully
+
+    def add(self, path, reason:str, detail:str='') -> None:
+        "Record (and warn once about) a skipped file."
+        self.skipped.append((str(path), reason))
+        warnings.warn(f"skipped {path}: {reason}{' (' + detail + ')' if detail else ''}", stacklevel=3)
+
+    def counts(self) -> dict:
+        "Number of skipped files per reason."
+        out = {}
+        for _, reason in self.skipped: out[reason] = out.get(reason, 0) + 1
+        return out
+
+    def summary(self) -> str:
+        "One line: how many files were used and why the others were skipped."
+        total = self.read + len(self.skipped)
+        if not self.skipped: return f"read {self.read} of {total} images, skipped none"
+        why = ', '.join(f"{n} {r}" for r, n in sorted(self.counts().items()))
+        return f"read {self.read} of {total} images, skipped {len(self.skipped)}: {why}"
+
+def read_image(path:str|Path, # image file
+               report:DecodeReport|None=None, # where skips are counted; None warns only
+               max_pixels:int|None=None, # refuse images with more pixels; None: Pillow's limit
+              ) -> np.ndarray|None:
+    "The file as an HxWx3 uint8 RGB array, or None (with one warning naming it) when it cannot be used."
+    path, report = Path(path), report if report is not None else DecodeReport()
+    limit = max_pixels or Image.MAX_IMAGE_PIXELS or 2**62
+    try:
+        if path.stat().st_size == 0: report.add(path, 'empty file'); return None
+        with warnings.catch_warnings():
+            warnings.simplefilter('error', Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                if im.width * im.height > limit:
+                    report.add(path, 'decompression bomb', f'{im.width}x{im.height} pixels'); return None
+                im.load()
+                a = np.asarray(to_rgb(im))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
+        report.add(path, 'decompression bomb', str(e)); return None
+    except UnidentifiedImageError as e:
+        report.add(path, 'not an image', str(e)); return None
+    except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as e:
+        report.add(path, 'truncated or corrupt', str(e)); return None
+    report.read += 1
+    return a
+
+# %% ../nbs/01_data.ipynb #6d140c9b
+def fit_to_crop(a:np.ndarray, # HxWx3 image
+                crop:int, # crop size it must hold
+               ) -> np.ndarray|None:
+    "`a` reflect-padded (bottom/right) to at least `crop` on each side, or None when a side is under `crop/2`."
+    h, w = a.shape[:2]
+    if h >= crop and w >= crop: return a
+    if 2 * h < crop or 2 * w < crop: return None
+    return np.pad(a, ((0, max(0, crop - h)), (0, max(0, crop - w)), (0, 0)), mode='reflect')
 
 # %% ../nbs/01_data.ipynb #bd71608d
 def image_to_tensor(im:Image.Image|np.ndarray, # PIL image or HxWx3 uint8 array
@@ -108,11 +177,10 @@ class RandomCropDataset(torch.utils.data.Dataset):
         self.arrays = []
         for i, im in enumerate(images):
             a = np.asarray(im) if not isinstance(im, Image.Image) else np.asarray(to_rgb(im))
-            h, w = a.shape[:2]
-            if h < crop or w < crop:
-                if 2 * h < crop or 2 * w < crop:
-                    warnings.warn(f"image {i} ({w}x{h}) is under half the crop size {crop}: skipped"); continue
-                a = np.pad(a, ((0, max(0, crop - h)), (0, max(0, crop - w)), (0, 0)), mode='reflect')
+            fitted = fit_to_crop(a, crop)
+            if fitted is None:
+                warnings.warn(f"image {i} ({a.shape[1]}x{a.shape[0]}) is under half the crop size {crop}: skipped"); continue
+            a = fitted
             self.arrays.append(np.array(a, dtype=np.uint8, order="C"))  # a private, writable copy
         if not self.arrays: raise ValueError(f"no image is large enough for crop={crop}")
         # sample images in proportion to their area, so every pixel is equally likely to be seen
@@ -135,3 +203,372 @@ class RandomCropDataset(torch.utils.data.Dataset):
             t = torch.rot90(t, k, (1, 2))
             if flip % 2: t = t.flip(2)
         return t.contiguous()
+
+# %% ../nbs/01_data.ipynb #72c202df
+SOURCE_KINDS = {'gdrive_file': 'id', 'gdrive_folder': 'id', 'url': 'url', 'path': 'path'}
+
+class ManifestError(ValueError):
+    "A manifest is malformed; the message names the manifest and the field."
+
+@dataclass
+class Source:
+    "One data source of a manifest (see the field list above)."
+    name:str
+    kind:str
+    license:str
+    id:str|None=None
+    url:str|None=None
+    path:str|None=None
+    filename:str|None=None
+    archive:str|None=None
+    subdir:str|None=None
+    sha256:str|None=None
+    md5:str|None=None
+    count:int|None=None
+    user_supplied:bool=False
+    expects:str|None=None
+    instructions:str|None=None
+    homepage:str|None=None
+    notes:str|None=None
+
+@dataclass
+class Manifest:
+    "A named list of `Source`s."
+    name:str
+    sources:list
+    description:str=''
+
+    def __getitem__(self, name): return next(s for s in self.sources if s.name == name)
+
+def _fail(origin, where, what): raise ManifestError(f"manifest {origin}: {where} {what}")
+
+def manifest_from_dict(obj:dict, # the parsed JSON
+                       origin:str='<dict>', # its file name, for messages
+                      ) -> Manifest:
+    "A validated `Manifest`; a bad field raises `ManifestError` naming it."
+    if not isinstance(obj, dict): _fail(origin, 'the top level', f"must be a JSON object, got {type(obj).__name__}")
+    unknown = set(obj) - {'name', 'description', 'sources'}
+    if unknown: _fail(origin, f"field {sorted(unknown)[0]!r}", "is not a manifest field (name, description, sources)")
+    if not isinstance(obj.get('name'), str) or not obj['name']: _fail(origin, "field 'name'", "must be a non-empty string")
+    sources = obj.get('sources')
+    if not isinstance(sources, list) or not sources: _fail(origin, "field 'sources'", "must be a non-empty list")
+    fields, out, names = Source.__dataclass_fields__, [], set()
+    for i, s in enumerate(sources):
+        at = f"sources[{i}]" + (f" ({s.get('name')!r})" if isinstance(s, dict) and s.get('name') else '')
+        if not isinstance(s, dict): _fail(origin, at, "must be a JSON object")
+        for k in s:
+            if k not in fields: _fail(origin, f"{at}.{k}", f"is not a source field (one of {', '.join(fields)})")
+        for k in ('name', 'kind', 'license'):
+            if not isinstance(s.get(k), str) or not s[k].strip(): _fail(origin, f"{at}.{k}", "is required (a non-empty string)")
+        if not re.fullmatch(r'[A-Za-z0-9_.-]+', s['name']): _fail(origin, f"{at}.name", "may hold only letters, digits, _ . -")
+        if s['name'] in names: _fail(origin, f"{at}.name", "is used by two sources")
+        names.add(s['name'])
+        if s['kind'] not in SOURCE_KINDS: _fail(origin, f"{at}.kind", f"must be one of {', '.join(SOURCE_KINDS)}, got {s['kind']!r}")
+        key = SOURCE_KINDS[s['kind']]
+        if not isinstance(s.get(key), str) or not s[key]: _fail(origin, f"{at}.{key}", f"is required for kind {s['kind']!r}")
+        for k, n in (('sha256', 64), ('md5', 32)):
+            if s.get(k) is not None and not (isinstance(s[k], str) and re.fullmatch(f'[0-9a-fA-F]{{{n}}}', s[k])):
+                _fail(origin, f"{at}.{k}", f"must be {n} hex digits or null, got {s[k]!r}")
+        c = s.get('count')
+        if c is not None and (isinstance(c, bool) or not isinstance(c, int) or c < 0):
+            _fail(origin, f"{at}.count", f"must be a non-negative integer or null (all images), got {c!r}")
+        if s.get('archive') not in (None, 'zip', 'tar', 'none'):
+            _fail(origin, f"{at}.archive", f"must be 'zip', 'tar', 'none' or null (from the file name), got {s['archive']!r}")
+        if not isinstance(s.get('user_supplied', False), bool): _fail(origin, f"{at}.user_supplied", "must be true or false")
+        for k in ('filename', 'subdir', 'expects', 'instructions', 'homepage', 'notes', 'id', 'url', 'path'):
+            if s.get(k) is not None and not isinstance(s[k], str): _fail(origin, f"{at}.{k}", "must be a string or null")
+        if s.get('filename') and ('/' in s['filename'] or '\\' in s['filename'] or s['filename'] in ('.', '..')):
+            _fail(origin, f"{at}.filename", "must be a plain file name")
+        out.append(Source(**s))
+    return Manifest(obj['name'], out, obj.get('description', ''))
+
+# %% ../nbs/01_data.ipynb #758e88ee
+def manifest_dir():
+    "The folder (a `Traversable`) holding the shipped manifests."
+    from importlib.resources import files
+    try: return files('sr_colab.data_manifests')
+    except ModuleNotFoundError:
+        import sr_colab
+        return Path(sr_colab.__file__).resolve().parent.parent/'data_manifests'
+
+def list_manifests() -> list:
+    "Names of the shipped manifests."
+    return sorted(p.name[:-5] for p in manifest_dir().iterdir() if p.name.endswith('.json'))
+
+def load_manifest(name:str|Path, # a shipped manifest's name ('seed_mix') or a JSON file's path
+                 ) -> Manifest:
+    "Read and validate a manifest."
+    p = Path(name).expanduser()
+    if p.suffix == '.json' or p.exists():
+        if not p.is_file(): raise FileNotFoundError(f"manifest file {p} does not exist")
+        text, origin = p.read_text(), str(p)
+    else:
+        res = manifest_dir().joinpath(f'{name}.json')
+        if not res.is_file():
+            raise FileNotFoundError(f"no shipped manifest named {name!r}; shipped: {', '.join(list_manifests())}")
+        text, origin = res.read_text(), f'{name}.json'
+    try: obj = json.loads(text)
+    except json.JSONDecodeError as e: raise ManifestError(f"manifest {origin}: not valid JSON ({e})") from e
+    return manifest_from_dict(obj, origin)
+
+# %% ../nbs/01_data.ipynb #d5348b44
+def expand_path(path:str, # may use {data}, {cache}, {local}, {shared}, ~
+                data:str|Path|None=None, # the {data} folder; default cache_dir()/'data'
+               ) -> Path:
+    "A manifest path with its placeholders filled in."
+    values = {'data': str(Path(data) if data is not None else cache_dir()/'data'), 'cache': str(cache_dir()),
+              'local': str(local_dir())}
+    if '{shared}' in path: values['shared'] = str(shared_dir())
+    try: return Path(path.format(**values)).expanduser()
+    except KeyError as e: raise ManifestError(f"path {path!r} uses the unknown placeholder {e}; known: {', '.join(values)}")
+
+def source_folder(source:Source, # from a manifest
+                  data:str|Path|None=None, # the {data} folder
+                  cache:str|Path|None=None, # where downloads are kept; default cache_dir()
+                  local:str|Path|None=None, # where archives are extracted; default local_dir()
+                  path:str|Path|None=None, # use this folder/archive instead of the manifest's location
+                  quiet:bool=False, # hide progress bars
+                 ) -> Path:
+    "A local folder (or single file) holding `source`'s images, downloading and extracting as needed."
+    cache = Path(cache) if cache is not None else cache_dir()
+    local = Path(local) if local is not None else local_dir()
+    if path is not None or source.kind == 'path':
+        p = Path(path).expanduser() if path is not None else expand_path(source.path, data)
+        if not p.exists():
+            msg = f"source {source.name!r}: {p} does not exist."
+            if source.user_supplied:
+                msg += f" This data is not downloadable: you supply it. Expected: {source.expects or 'a folder or archive of images'}"
+                if source.instructions: msg += f" How: {source.instructions}"
+            raise FileNotFoundError(msg)
+    elif source.kind == 'gdrive_folder':
+        p = download_gdrive_folder(cache/'drive'/source.name, source.id, quiet=quiet)
+    else:
+        name = source.filename or (Path(source.url.split('?')[0]).name if source.kind == 'url' else None) or f'{source.name}.bin'
+        p = download_file(cache/'downloads'/name, url=source.url if source.kind == 'url' else None,
+                          gdrive_id=source.id if source.kind == 'gdrive_file' else None,
+                          sha256=source.sha256, md5=source.md5, quiet=quiet)
+    kind = source.archive if source.archive not in (None, 'none') else (archive_kind(p) if source.archive is None else None)
+    if p.is_file() and kind is not None:
+        stem = p.name
+        for suffix in ('.tar.gz', '.tar.bz2', '.tar.xz', '.tgz', '.tar', '.zip'):
+            if stem.lower().endswith(suffix): stem = stem[:-len(suffix)]; break
+        p = extract_archive(p, local/'extracted'/stem, quiet=quiet)
+    if source.subdir:
+        if (p/source.subdir).exists(): p = p/source.subdir
+        elif path is None:  # your own copy (`path=`) may already be the subdir
+            raise FileNotFoundError(f"source {source.name!r}: subdir {source.subdir!r} is not in {p}")
+    return p
+
+def list_images(folder:str|Path, # searched recursively; a single image file is a list of one
+               ) -> list:
+    "Image files under `folder`, sorted by relative path (hidden files and folders skipped)."
+    folder = Path(folder)
+    if folder.is_file(): return [folder] if folder.suffix.lower() in IMAGE_SUFFIXES else []
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith('.')]
+        out += [Path(root)/f for f in files if not f.startswith('.') and Path(f).suffix.lower() in IMAGE_SUFFIXES]
+    return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
+
+# %% ../nbs/01_data.ipynb #6ec0680a
+def choose_subset(files:list, # the source's image files
+                  count:int|None, # how many to take; None for all
+                  seed:int=0, # same seed, same files
+                  name:str='', # the source's name, mixed into the seed
+                 ) -> list:
+    "`count` files of `files` chosen deterministically from `seed` and `name`, in sorted order."
+    files = sorted(files, key=lambda p: Path(p).as_posix())
+    if count is None or count >= len(files):
+        if count is not None and count > len(files):
+            warnings.warn(f"source {name!r} has {len(files)} images but the manifest asks for {count}: taking all {len(files)}")
+        return files
+    rng = np.random.default_rng([int(seed), zlib.crc32(name.encode())])
+    return [files[i] for i in sorted(rng.choice(len(files), size=count, replace=False))]
+
+def resolve_manifest(manifest:Manifest|str|Path, # a Manifest, a shipped name or a JSON file
+                     seed:int=0, # picks the subsets
+                     scale:float=1.0, # multiplies every count (at least 1 image per source)
+                     paths:dict|None=None, # {source name: folder or archive} overriding the manifest
+                     data:str|Path|None=None, # the {data} folder
+                     cache:str|Path|None=None, # where downloads are kept
+                     local:str|Path|None=None, # where archives are extracted
+                     quiet:bool=False, # hide progress bars
+                    ) -> dict:
+    "{source name: chosen image files} for every source of `manifest`."
+    m = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
+    paths = paths or {}
+    unknown = set(paths) - {s.name for s in m.sources}
+    if unknown: raise KeyError(f"paths names {sorted(unknown)}, which manifest {m.name!r} does not have "
+                               f"(sources: {', '.join(s.name for s in m.sources)})")
+    out = {}
+    for s in m.sources:
+        folder = source_folder(s, data=data, cache=cache, local=local, path=paths.get(s.name), quiet=quiet)
+        files = list_images(folder)
+        if not files: raise FileNotFoundError(f"source {s.name!r}: no image files ({', '.join(IMAGE_SUFFIXES)}) under {folder}")
+        count = None if s.count is None else max(1, round(s.count * scale))
+        out[s.name] = choose_subset(files, count, seed, s.name)
+    return out
+
+# %% ../nbs/01_data.ipynb #58fbfde6
+class MixedCropDataset(torch.utils.data.Dataset):
+    "Random uint8 (3, crop, crop) crops from {source: files}, sources sampled by `weights`."
+    def __init__(self, files:dict, # {source name: image files}, e.g. from `resolve_manifest`
+                 crop:int=256, # HR crop size
+                 length:int=10_000, # crops per epoch
+                 weights:dict|None=None, # {source name: weight}; default the manifest counts = number of files
+                 flips:bool=True, # random flips and 90-degree turns
+                 seed:int=0, # mixed into every item's generator
+                 max_pixels:int|None=None, # decompression-bomb limit
+                ):
+        self.names = [n for n in files if len(files[n])]
+        self.files = {n: list(files[n]) for n in self.names}
+        w = np.array([float((weights or {}).get(n, len(self.files[n]))) for n in self.names])
+        if not len(w) or w.sum() <= 0: raise ValueError("no source has files (or every weight is 0)")
+        self.weights = torch.from_numpy(w / w.sum())
+        self.crop, self.length, self.flips, self.seed, self.max_pixels = crop, length, flips, seed, max_pixels
+        self.report, self.bad = DecodeReport(), set()
+
+    def __len__(self): return self.length
+
+    def __getitem__(self, i):
+        g = torch.Generator().manual_seed(int(self.seed) * 1_000_003 + int(i))
+        for _ in range(100):
+            name = self.names[int(torch.multinomial(self.weights, 1, generator=g))]
+            f = self.files[name][int(torch.randint(len(self.files[name]), (1,), generator=g))]
+            if f in self.bad: continue
+            a = read_image(f, self.report, self.max_pixels)
+            a = None if a is None else fit_to_crop(a, self.crop)
+            if a is None:
+                if str(f) not in {p for p, _ in self.report.skipped}: self.report.add(f, SKIP_REASONS[-1])
+                self.bad.add(f); continue
+            return random_crop(a, self.crop, g, self.flips)
+        raise RuntimeError(f"100 draws in a row hit unusable files; see {self.report.summary()}")
+
+# %% ../nbs/01_data.ipynb #3cd55d20
+def random_crop(a:np.ndarray, # HxWx3 (or 3xHxW when `chw`) uint8, at least crop x crop
+                crop:int, # crop size
+                g:torch.Generator, # where every random choice comes from
+                flips:bool=True, # random flips and 90-degree turns
+                chw:bool=False, # `a` is already channels-first
+               ) -> torch.Tensor:
+    "A random `crop`x`crop` window of `a` as a (3, crop, crop) uint8 tensor, optionally flipped/turned."
+    h, w = a.shape[1:] if chw else a.shape[:2]
+    y = int(torch.randint(0, h - crop + 1, (1,), generator=g)); x = int(torch.randint(0, w - crop + 1, (1,), generator=g))
+    t = torch.from_numpy(np.ascontiguousarray(a[:, y:y + crop, x:x + crop] if chw else a[y:y + crop, x:x + crop]))
+    if not chw: t = t.permute(2, 0, 1)
+    if flips:
+        k, flip = torch.randint(0, 4, (2,), generator=g).tolist()
+        t = torch.rot90(t, k, (1, 2))
+        if flip % 2: t = t.flip(2)
+    return t.contiguous()
+
+# %% ../nbs/01_data.ipynb #8b6b7faa
+def _rewrite_npy_rows(path:Path, rows:int) -> bool:
+    "Shrink the .npy at `path` to its first `rows` rows by rewriting its header in place; False if it would not fit."
+    with open(path, 'r+b') as f:
+        version = np.lib.format.read_magic(f)
+        shape, fortran, dtype = (np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0)(f)
+        offset = f.tell()
+        header = io.BytesIO()
+        (np.lib.format.write_array_header_1_0 if version == (1, 0) else np.lib.format.write_array_header_2_0)(
+            header, {'descr': np.lib.format.dtype_to_descr(dtype), 'fortran_order': fortran, 'shape': (rows, *shape[1:])})
+        if len(header.getvalue()) != offset: return False
+        f.seek(0); f.write(header.getvalue())
+        f.truncate(offset + rows * int(np.prod(shape[1:])) * dtype.itemsize)
+    return True
+
+def build_patch_cache(files:list|dict, # image files, or {source: files} from `resolve_manifest`
+                      path:str|Path|None=None, # the .npy to write; default local_dir()/patches/patches_<crop>_<hash>.npy
+                      crop:int=256, # HR patch size
+                      per_image:int=2, # random patches taken from each image
+                      seed:int=0, # where the patches are
+                      save_every:int=256, # images between progress saves
+                      max_pixels:int|None=None, # decompression-bomb limit
+                      quiet:bool=False, # hide the progress bar
+                     ) -> Path:
+    "Decode every image once into `per_image` random uint8 (3, crop, crop) patches in a memory-mappable .npy."
+    if isinstance(files, dict): files = [f for v in files.values() for f in v]
+    files = [str(f) for f in files]
+    if not files: raise ValueError("no image files to cache")
+    fingerprint = hashlib.sha256(json.dumps([files, crop, per_image, seed]).encode()).hexdigest()[:16]
+    path = Path(path) if path is not None else local_dir()/'patches'/f'patches_{crop}_{fingerprint}.npy'
+    meta_path, partial = path.with_suffix('.json'), path.with_name(path.name + '.partial')
+    progress_path = path.with_name(path.name + '.partial.json')
+    try:
+        if json.loads(meta_path.read_text())['fingerprint'] == fingerprint and path.is_file(): return path
+    except (OSError, ValueError, KeyError): pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    state = {'fingerprint': fingerprint, 'next_image': 0, 'rows': 0, 'skipped': [], 'read': 0}
+    try:
+        saved = json.loads(progress_path.read_text())
+        if saved.get('fingerprint') == fingerprint and partial.is_file(): state = saved
+    except (OSError, ValueError): pass
+    shape = (len(files) * per_image, 3, crop, crop)
+    if state['next_image'] == 0: out = np.lib.format.open_memmap(partial, mode='w+', dtype=np.uint8, shape=shape)
+    else: out = np.lib.format.open_memmap(partial, mode='r+')
+    report = DecodeReport([tuple(s) for s in state['skipped']], state['read'])
+    bar = tqdm(total=len(files), initial=state['next_image'], desc=f'patch cache {path.name}', unit='img', disable=quiet)
+    def save():
+        out.flush()
+        state.update(skipped=report.skipped, read=report.read)
+        atomic_write_text(progress_path, json.dumps(state))
+    with bar:
+        for i in range(state['next_image'], len(files)):
+            a = read_image(files[i], report, max_pixels)
+            if a is not None:
+                a = fit_to_crop(a, crop)
+                if a is None: report.add(files[i], SKIP_REASONS[-1]); report.read -= 1
+            if a is not None:
+                g = torch.Generator().manual_seed(int(seed) * 1_000_003 + i)  # a patch depends on (seed, image) only
+                for _ in range(per_image):
+                    out[state['rows']] = random_crop(a, crop, g, flips=False).numpy(); state['rows'] += 1
+            state['next_image'] = i + 1
+            bar.update(1)
+            if (i + 1) % save_every == 0: save()
+    save()
+    del out
+    rows = state['rows']
+    if rows == 0: raise ValueError(f"no usable image for the patch cache: {report.summary()}")
+    if rows < shape[0] and not _rewrite_npy_rows(partial, rows):
+        raise RuntimeError(f"could not shrink {partial} to {rows} rows")  # only if the header length changed
+    atomic_write_text(meta_path, json.dumps({'fingerprint': fingerprint, 'rows': rows, 'crop': crop, 'per_image': per_image,
+                                             'seed': seed, 'files': len(files), 'summary': report.summary(),
+                                             'skipped': report.skipped}, indent=1))
+    os.replace(partial, path)
+    progress_path.unlink(missing_ok=True)
+    if report.skipped and not quiet: print(report.summary())
+    return path
+
+# %% ../nbs/01_data.ipynb #82497943
+class PatchCacheDataset(torch.utils.data.Dataset):
+    "uint8 (3, crop, crop) HR crops read from a patch cache .npy by memory map, with no decoding."
+    def __init__(self, path:str|Path, # a .npy from `build_patch_cache`
+                 crop:int|None=None, # a smaller random crop of each patch; None for the whole patch
+                 length:int|None=None, # items per epoch; default the number of patches
+                 flips:bool=True, # random flips and 90-degree turns
+                 seed:int=0, # mixed into every item's generator
+                ):
+        self.path, self.flips, self.seed = Path(path), flips, seed
+        self._array = None
+        n, c, h, w = self.array.shape
+        if c != 3 or h != w: raise ValueError(f"{self.path} holds shape {self.array.shape}, not (N, 3, crop, crop) patches")
+        self.patch, self.count = h, n
+        self.crop = crop or h
+        if self.crop > h: raise ValueError(f"crop={crop} is larger than the cached patches ({h}) in {self.path}")
+        self.length = length or n
+
+    @property
+    def array(self):
+        if self._array is None: self._array = np.load(self.path, mmap_mode='r')
+        return self._array
+
+    def __getstate__(self): return {**self.__dict__, '_array': None}  # workers re-open the map
+
+    def __len__(self): return self.length
+
+    def __getitem__(self, i):
+        i = int(i)
+        patch = self.array[i % self.count]
+        if self.crop == self.patch and not self.flips: return torch.from_numpy(np.array(patch))
+        g = torch.Generator().manual_seed(int(self.seed) * 1_000_003 + i)
+        return random_crop(patch, self.crop, g, self.flips, chw=True)
