@@ -10,7 +10,7 @@ import sys, inspect
 from fastcore.script import anno_parser
 
 # %% auto #0
-__all__ = ['COMMANDS', 'command', 'usage', 'main', 'demo_command', 'eval_cli']
+__all__ = ['COMMANDS', 'command', 'usage', 'main', 'demo_command', 'eval_cli', 'upscale_cli']
 
 # %% ../nbs/12_cli.ipynb #8ba24b4e
 COMMANDS = {}
@@ -78,3 +78,21 @@ def eval_cli(model:str='bicubic', # a baseline (nearest, bicubic, matlab_bicubic
     from sr_colab.evaluate import eval_command
     return eval_command(model=model, hr=hr, lr=lr, degradation=degradation, out=out, scale=scale, device=device,
                         perceptual=perceptual, seed=seed, quiet=quiet)
+
+# %% ../nbs/12_cli.ipynb #fd9256c6
+@command('upscale')
+def upscale_cli(input:str, # image file or folder of images
+                output:str, # output file or folder
+                model:str=None, # checkpoint written by sr_colab.models.save_model (required)
+                seed:int=0, # seed of the private noise generator: the same seed gives the same output
+                noise:float=0.0, # noise strength (0: deterministic; 1: a cIMLE model's trained noise)
+                consistency:str='', # make degrade(output) == input exactly: nearest, bicubic, area, bilinear ('' : off)
+                tile:int=0, # core tile size in LR pixels for large images (0: automatic)
+                device:str='', # 'cpu', 'cuda' or 'mps' ('' : the best available)
+               ) -> int:
+    "Super-resolve an image or a folder of images with a trained model, reproducibly from a seed."
+    if not model: print("sr-colab upscale: --model CKPT is required (a file written by save_model)", file=sys.stderr); return 2
+    from sr_colab.infer import upscale_command
+    out = upscale_command(input, output, model, seed=seed, noise=noise, consistency=consistency, tile=tile, device=device)
+    print(f"wrote {out}")
+    return 0
