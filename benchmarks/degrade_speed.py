@@ -13,6 +13,8 @@ from sr_colab.data import grace_hopper, relief_map, procedural_image, image_to_t
 from sr_colab.degrade import degrade
 
 BATCH, SIZE, SCALE = 16, 256, 4
+PIL_SIDE = {'grader': 'resize NEAREST', 'bicubic': 'resize BICUBIC', 'matlab_bicubic': 'resize BICUBIC',
+            'realistic': 'GaussianBlur, resize, NumPy noise, JPEG'}
 PIL_MODES = {'nearest': Image.NEAREST, 'bicubic': Image.BICUBIC, 'bilinear': Image.BILINEAR, 'area': Image.BOX}
 
 def pil_realistic(im, rng):
@@ -58,7 +60,7 @@ def main():
             t = time.perf_counter(); [fn(im) for im in images]; t_pil.append(time.perf_counter() - t)
         ips_b, ips_p = BATCH / statistics.median(t_batch), BATCH / statistics.median(t_pil)
         rows.append(dict(preset=preset, batched_images_per_s=round(ips_b, 1), pil_images_per_s=round(ips_p, 1),
-                         ratio=round(ips_b / ips_p, 2), pil_equivalent=pil_preset))
+                         ratio=round(ips_b / ips_p, 2), pil_equivalent=PIL_SIDE[pil_preset]))
         print(rows[-1])
     cmd = f'flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/degrade_speed.py --reps {args.reps} --device {args.device} --threads {args.threads}'
     machine = f'2-core CPU sandbox, no GPU, shared with other jobs (device {device}), torch {torch.__version__}, torch threads {torch.get_num_threads()}, load average {load:.1f} at start'
