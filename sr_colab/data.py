@@ -6,7 +6,7 @@ Docs: https://sr-colab.github.io/sr_colab/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #5b5e2bf1
 from __future__ import annotations
-import os, re, json, zlib, hashlib, warnings
+import os, io, re, json, zlib, hashlib, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
