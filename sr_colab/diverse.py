@@ -66,7 +66,7 @@ def sample(model:nn.Module, # called as model(lr, noise)
     x, noise = noise_inputs(model, lr, strength, make_generator(seed), mode)
     with torch.no_grad(): return model(x, noise)
 
-# %% ../nbs/05b_diverse.ipynb #e95687d9
+# %% ../nbs/05b_diverse.ipynb #137df32e
 def pixel_distance(sr:torch.Tensor, hr:torch.Tensor) -> torch.Tensor:
     "Per-image mean absolute difference, shape (N,)."
     return (sr - hr).abs().flatten(1).mean(1)
@@ -122,6 +122,7 @@ def cimle_step(model:nn.Module, # a noise-conditioned model: model(lr, noise)
 
 class CIMLELoss:
     "cIMLE as a loss object for any training loop: `loss = CIMLELoss(samples=8)(model, lr, hr)`."
+    needs_model = True  # tells a loop to call it as loss(model, lr, hr) instead of loss(model(lr), hr)
     def __init__(self, samples:int=8, # K noise maps per image
                  distance='pixel', # 'pixel', 'vgg' or a callable (sr, hr) -> (N,)
                  loss_fn=F.l1_loss, # loss on the chosen sample
