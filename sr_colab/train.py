@@ -202,7 +202,7 @@ def distributed_context() -> tuple[int, int, int]:
     if dist.is_initialized(): return dist.get_rank(), dist.get_world_size(), int(os.environ.get('LOCAL_RANK', '0'))
     return 0, 1, 0
 
-# %% ../nbs/06_train.ipynb #4c0634f0
+# %% ../nbs/06_train.ipynb #e1e7f1e3
 class Trainer:
     "Train an SR model on uint8 HR crops, degraded on the device; resumable bit for bit from its checkpoints."
     def __init__(self, model:nn.Module, # maps LR (N, 3, h, w) to SR (N, 3, 4h, 4w)
@@ -234,6 +234,10 @@ class Trainer:
                  num_workers:int=0, # DataLoader workers (the dataset only crops; degradation runs on the device)
                  seed:int=0, # drives initial data order, batches and degradation
                  progress:bool=True, # tqdm bar
+                 discriminator:nn.Module|None=None, # GAN mode: a discriminator (e.g. models' PatchGAN `Discriminator`)
+                 adversarial_weight:float=1e-3, # weight of the generator's adversarial loss
+                 d_lr:float|None=None, # discriminator learning rate; None: `lr`
+                 d_steps:int=1, # discriminator updates per generator update
                 ):
         self.rank, self.world_size, local_rank = distributed_context()
         if device is None and self.world_size > 1 and torch.cuda.is_available(): device = f'cuda:{local_rank}'
@@ -260,6 +264,17 @@ class Trainer:
             s, steps_, warmup_steps, schedule, min_lr, step_size, gamma))
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
         self.ema = EMA(model, ema_decay) if ema_decay else None
+        self.discriminator, self.adversarial_weight, self.d_steps = discriminator, adversarial_weight, d_steps
+        if discriminator is not None:  # GAN mode: the same loop, plus D's own optimizer, schedule and scaler
+            discriminator.to(self.device, memory_format=self.memory_format)
+            self.d_optimizer = opt_class(discriminator.parameters(), lr=d_lr or lr, betas=(0.5, 0.999) if optimizer == 'adam' else (0.9, 0.999))
+            self.d_scheduler = torch.optim.lr_scheduler.LambdaLR(self.d_optimizer, lambda s: lr_factor(
+                s, steps_, warmup_steps, schedule, min_lr, step_size, gamma))
+            self.d_scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
+            self.d_ddp = (torch.nn.parallel.DistributedDataParallel(discriminator, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
+                          if self.world_size > 1 else None)
+            self.config.update(gan=True, adversarial_weight=adversarial_weight, d_steps=d_steps)
+        self.last_d_loss = None
         # DDP after the model is final; it broadcasts rank 0's weights so every rank starts equal
         self.ddp = (torch.nn.parallel.DistributedDataParallel(model, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
                     if self.world_size > 1 else None)
@@ -278,7 +293,7 @@ def _as_uint8_chw(image, scale):
     h, w = t.shape[-2] // scale * scale, t.shape[-1] // scale * scale
     return t[..., :h, :w].contiguous()
 
-# %% ../nbs/06_train.ipynb #13636f9e
+# %% ../nbs/06_train.ipynb #91d31f28
 @patch
 def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
               ) -> float:
@@ -290,6 +305,12 @@ def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
     with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
         sr = model(lr_image)
     loss = self.loss_fn(sr.float(), hr)
+    if self.discriminator is not None:  # the generator also tries to make D call its output real
+        self.discriminator.requires_grad_(False)  # the plain module: D's weights get no gradient from this term
+        with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
+            fake = self._discriminate(self.discriminator, sr, lr_image)
+        loss = loss + self.adversarial_weight * F.binary_cross_entropy_with_logits(fake.float(), torch.ones_like(fake, dtype=torch.float32))
+        self.discriminator.requires_grad_(True)
     _crash_point('forward', self.step)
     loss_value = loss.detach().clone()
     if self.world_size > 1: dist.all_reduce(loss_value); loss_value /= self.world_size
@@ -304,9 +325,11 @@ def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
         self.scaler.step(self.optimizer)  # the scaler itself skips steps whose fp16 gradients overflowed
         self.scaler.update()
         if self.ema is not None: self.ema.update(self.model)
+        if self.discriminator is not None: self.discriminator_step(hr, sr.detach(), lr_image)
     else:
         self.log(event='skipped_nonfinite_loss', loss=str(loss_value))
     self.scheduler.step()
+    if self.discriminator is not None: self.d_scheduler.step()
     self.step += 1
     _crash_point('step', self.step)
     return loss_value
@@ -314,6 +337,26 @@ def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
 _crash = None  # tests only: set by the kill test's driver to SIGKILL the process at a chosen point
 def _crash_point(where, step):
     if _crash is not None: _crash(where, step)
+
+# %% ../nbs/06_train.ipynb #eb7c60e1
+@patch
+def _discriminate(self:Trainer, d, image, lr_image):
+    return d(image, lr_image) if getattr(self.discriminator, 'conditional', False) else d(image)
+
+@patch
+def discriminator_step(self:Trainer, hr, sr, lr_image) -> float:
+    "`d_steps` updates of the discriminator: real HR is 1, SR is 0 (non-saturating BCE)."
+    d = self.d_ddp or self.discriminator
+    for _ in range(self.d_steps):
+        with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
+            real, fake = self._discriminate(d, hr, lr_image).float(), self._discriminate(d, sr, lr_image).float()
+        d_loss = (F.binary_cross_entropy_with_logits(real, torch.ones_like(real)) +
+                  F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
+        self.d_optimizer.zero_grad(set_to_none=True)
+        self.d_scaler.scale(d_loss).backward()
+        self.d_scaler.step(self.d_optimizer); self.d_scaler.update()
+    self.last_d_loss = d_loss.item()
+    return self.last_d_loss
 
 # %% ../nbs/06_train.ipynb #edff6043
 @patch
@@ -358,7 +401,7 @@ def validate(self:Trainer) -> dict:
     model.train(was_training)
     return {'psnr': float(np.mean(psnrs)), 'ssim': float(np.mean(ssims)), 'picture': picture}
 
-# %% ../nbs/06_train.ipynb #e638ed6a
+# %% ../nbs/06_train.ipynb #37431639
 @patch
 def state_dict(self:Trainer) -> dict:
     "Everything needed to continue exactly, as tensors and plain values (weights_only-loadable)."
@@ -375,6 +418,9 @@ def state_dict(self:Trainer) -> dict:
              'step': self.step, 'epoch': self.epoch, 'batch_in_epoch': self.batch_in_epoch,
              'best_psnr': self.best_psnr, 'rng': rng, 'config': self.config}
     if self.ema is not None: state['state_dict'] = cpu(self.ema.model.state_dict())  # what load_model deploys
+    if self.discriminator is not None:
+        state.update(discriminator=cpu(self.discriminator.state_dict()), d_optimizer=self.d_optimizer.state_dict(),
+                     d_scheduler=self.d_scheduler.state_dict(), d_scaler=self.d_scaler.state_dict())
     return state
 
 @patch
@@ -389,17 +435,22 @@ def load_state_dict(self:Trainer, state:dict):
     self.scheduler.load_state_dict(state['scheduler'])
     if state['scaler']: self.scaler.load_state_dict(state['scaler'])
     if self.ema is not None and state['ema'] is not None: self.ema.load_state_dict(state['ema'])
+    if self.discriminator is not None:
+        if 'discriminator' not in state: raise ValueError("GAN mode cannot resume from a checkpoint without a discriminator")
+        self.discriminator.load_state_dict(state['discriminator']); self.d_optimizer.load_state_dict(state['d_optimizer'])
+        self.d_scheduler.load_state_dict(state['d_scheduler'])
+        if state['d_scaler']: self.d_scaler.load_state_dict(state['d_scaler'])
     self.step, self.epoch, self.batch_in_epoch, self.best_psnr = state['step'], state['epoch'], state['batch_in_epoch'], state['best_psnr']
     rng = state['rng'][self.rank] if self.rank < len(state['rng']) else state['rng'][0]
     set_rng_state(rng['global'])
     self.generator.set_state(rng['degrade'])
 
-# %% ../nbs/06_train.ipynb #08add35e
+# %% ../nbs/06_train.ipynb #10c4d4b8
 @patch
 def save(self:Trainer, best:bool=False) -> Path|None:
     "Checkpoint the current state (every rank must call it; rank 0 writes)."
     if self.checkpointer is None: return None
-    if not all(torch.isfinite(p).all() for p in self.model.parameters()):
+    if not all(torch.isfinite(p).all() for m in (self.model, self.discriminator) if m is not None for p in m.parameters()):
         warnings.warn(f"step {self.step}: the weights are not finite; checkpoint not written"); return None
     state = self.state_dict()
     self.flush_log()
@@ -426,7 +477,7 @@ def resume(self:Trainer, resume='auto', # 'auto': latest if any; True: must exis
     self.log(event='resumed', checkpoint=path.name)
     return path
 
-# %% ../nbs/06_train.ipynb #4e097cf4
+# %% ../nbs/06_train.ipynb #8c5a54a5
 @patch
 def _agree(self:Trainer, *flags:bool) -> list[bool]:
     "Each flag true if it is true on any rank, so all ranks save and stop together."
@@ -460,7 +511,7 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
         self.batch_in_epoch += 1
         if self.batch_in_epoch == sampler.per_epoch: self.epoch, self.batch_in_epoch = self.epoch + 1, 0
         self.losses.append(loss)
-        self.log(loss=loss, lr=self.scheduler.get_last_lr()[0])
+        self.log(loss=loss, lr=self.scheduler.get_last_lr()[0], **({'d_loss': self.last_d_loss} if self.discriminator is not None else {}))
         if self.val_every and (self.step % self.val_every == 0 or self.step == self.steps) and self.val_images:
             val = self.validate()
             self.log(psnr=val['psnr'], ssim=val['ssim'])
