@@ -204,7 +204,7 @@ class RandomCropDataset(torch.utils.data.Dataset):
             if flip % 2: t = t.flip(2)
         return t.contiguous()
 
-# %% ../nbs/01_data.ipynb #72c202df
+# %% ../nbs/01_data.ipynb #a4ffd15a
 SOURCE_KINDS = {'gdrive_file': 'id', 'gdrive_folder': 'id', 'url': 'url', 'path': 'path'}
 
 class ManifestError(ValueError):
@@ -238,7 +238,10 @@ class Manifest:
     sources:list
     description:str=''
 
-    def __getitem__(self, name): return next(s for s in self.sources if s.name == name)
+    def __getitem__(self, name):
+        for s in self.sources:
+            if s.name == name: return s
+        raise KeyError(f"manifest {self.name!r} has no source {name!r} (sources: {', '.join(s.name for s in self.sources)})")
 
 def _fail(origin, where, what): raise ManifestError(f"manifest {origin}: {where} {what}")
 
