@@ -22,7 +22,7 @@ from .data import RandomCropDataset
 # %% auto #0
 __all__ = ['get_rng_state', 'set_rng_state', 'state_digest', 'Checkpointer', 'epoch_batches', 'ResumableBatches', 'lr_factor',
            'EMA', 'distributed_context', 'Trainer', 'plot_curves', 'train_loop', 'infinite_batches', 'tiny_trainer',
-           'main']
+           'main', 'loss_weight_search', 'search_table']
 
 # %% ../nbs/06_train.ipynb #3855ea35
 def get_rng_state() -> dict:
@@ -621,3 +621,47 @@ def main(argv=None):
 
 # %% ../nbs/06_train.ipynb #ecf6ca4d
 if __name__ == '__main__': main()
+
+# %% ../nbs/06_train.ipynb #2a231a03
+def loss_weight_search(make_model, # () -> a fresh model (called after seeding, so every trial starts equal)
+                       make_loss, # (**weights) -> loss(sr, hr)
+                       space:dict, # weight name -> list of values to try
+                       dataset, val_images, # training crops and validation HR images
+                       trials:int|None=None, # None: the whole grid; n: n settings drawn from it with `seed`
+                       steps:int=500, # training steps per trial
+                       folder:str|Path|None=None, # None: runs_dir()/'loss_search'
+                       seed:int=0,
+                       progress:bool=True,
+                       **trainer_kwargs, # more Trainer options (batch_size, lr, degradation, ...)
+                      ) -> list[dict]:
+    "Train one model per weight setting and score it; returns the trials sorted by validation PSNR, best first."
+    import itertools
+    folder = Path(folder) if folder is not None else runs_dir()/'loss_search'
+    names = list(space)
+    grid = [dict(zip(names, values)) for values in itertools.product(*(space[n] for n in names))]
+    if trials is not None and trials < len(grid): grid = random.Random(seed).sample(grid, trials)
+    log = folder/'search.jsonl'
+    done = [json.loads(l) for l in log.read_text().splitlines() if l.strip()] if log.is_file() else []
+    finished = {json.dumps(r['weights'], sort_keys=True) for r in done}
+    for i, weights in enumerate(tqdm(grid, desc='loss search', disable=not progress)):
+        if json.dumps(weights, sort_keys=True) in finished: continue
+        torch.manual_seed(seed)
+        trainer = Trainer(make_model(), dataset, make_loss(**weights), steps=steps, val_images=val_images,
+                          folder=folder/f'trial-{i:03d}', seed=seed, progress=False, **trainer_kwargs)
+        trainer.fit()
+        val = trainer.validate()
+        record = {'weights': weights, 'psnr': val['psnr'], 'ssim': val['ssim'], 'steps': trainer.step}
+        if trainer.step < steps: continue  # stopped by a time budget: not a finished trial, resume it next time
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(log, 'a') as f: f.write(json.dumps(record) + '\n'); f.flush(); os.fsync(f.fileno())
+        done.append(record)
+    return sorted(done, key=lambda r: -r['psnr'])
+
+def search_table(results:list[dict]) -> str:
+    "A markdown table of `loss_weight_search` results, best first."
+    names = list(results[0]['weights']) if results else []
+    rows = [f"| {' | '.join(names)} | Y-PSNR | SSIM |", '|' + '---|' * (len(names) + 2)]
+    for r in results:
+        values = ' | '.join(f"{r['weights'][n]:g}" for n in names)
+        rows.append(f"| {values} | {r['psnr']:.2f} | {r['ssim']:.4f} |")
+    return '\n'.join(rows)
