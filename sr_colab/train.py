@@ -477,7 +477,7 @@ def resume(self:Trainer, resume='auto', # 'auto': latest if any; True: must exis
     self.log(event='resumed', checkpoint=path.name)
     return path
 
-# %% ../nbs/06_train.ipynb #8c5a54a5
+# %% ../nbs/06_train.ipynb #577ef965
 @patch
 def _agree(self:Trainer, *flags:bool) -> list[bool]:
     "Each flag true if it is true on any rank, so all ranks save and stop together."
@@ -491,7 +491,8 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
        ) -> Trainer:
     "Train until `steps` (or the time budget), validating and checkpointing on the way."
     start = time.time()
-    if self.resume(resume) is None: seed_everything(self.seed + self.rank)  # a fresh start: global RNGs from the seed too
+    resumed = self.resume(resume) is not None
+    if not resumed: seed_everything(self.seed + self.rank)  # a fresh start: global RNGs from the seed too
     sampler = ResumableBatches(len(self.dataset), self.batch_size, self.seed, self.epoch, self.batch_in_epoch,
                                self.rank, self.world_size, self.fresh_indices)
     # the loader gets its own generator: creating one must not draw from the global RNG we restored
@@ -499,7 +500,7 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
                                               generator=torch.Generator().manual_seed(self.seed + self.step),
                                               pin_memory=self.device.type == 'cuda', persistent_workers=self.num_workers > 0))
     bar = tqdm(total=self.steps, initial=self.step, disable=not self.progress or self.rank != 0, desc='train')
-    last_save, last_saved_step, step_time, save_time = time.time(), self.step, 0.0, 0.0
+    last_save, last_saved_step, step_time, save_time, saved = time.time(), self.step, 0.0, 0.0, False
     val = {}
     while self.step < self.steps:
         now = time.time()
@@ -523,12 +524,12 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
         best = bool(val) and val['psnr'] > self.best_psnr
         if best: self.best_psnr = val['psnr']
         if self._agree(bool(due) or best)[0]:
-            t1 = time.time(); self.save(best=best); save_time = time.time() - t1
+            t1 = time.time(); self.save(best=best); save_time, saved = time.time() - t1, True
             last_save, last_saved_step = time.time(), self.step
         val = {}
         bar.update(1); bar.set_postfix(loss=f'{loss:.4f}', **({'psnr': f"{self.best_psnr:.2f}"} if self.best_psnr > -math.inf else {}))
     bar.close()
-    if self.step != last_saved_step or (self.checkpointer and not self.checkpointer.step_files()): self.save()
+    if self.step != last_saved_step or not (resumed or saved): self.save()  # the same decision on every rank
     self.flush_log()
     return self
 
