@@ -11,9 +11,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['MODELS', 'register_model', 'build_model', 'with_noise', 'ResidualBlock', 'init_relu_convs', 'ResidualSR',
-           'residual_sr_fast', 'bicubic_upsample', 'zero_init_', 'EDSRBlock', 'Upsample2x', 'ResidualSRPlus', 'UNetSR',
-           'SRCNN', 'ESPCN', 'Discriminator', 'default_config', 'list_models', 'save_model', 'load_model']
+__all__ = ['MODELS', 'SIZE_TABLE_MODELS', 'register_model', 'build_model', 'with_noise', 'ResidualBlock', 'init_relu_convs',
+           'ResidualSR', 'residual_sr_fast', 'bicubic_upsample', 'zero_init_', 'EDSRBlock', 'Upsample2x',
+           'ResidualSRPlus', 'UNetSR', 'SRCNN', 'ESPCN', 'Discriminator', 'default_config', 'list_models',
+           'count_parameters', 'count_flops', 'model_sizes', 'sizes_markdown', 'save_model', 'load_model']
 
 # %% ../nbs/04_models.ipynb #7ca4dbf9
 MODELS = {}
@@ -282,6 +283,42 @@ def list_models() -> list[dict]:
     "Every registered model: name, one-line description and default config."
     return [dict(name=n, description=(cls.__doc__ or '').strip().splitlines()[0], config=default_config(n))
             for n, cls in MODELS.items()]
+
+# %% ../nbs/04_models.ipynb #393c08e8
+def count_parameters(model:nn.Module) -> int:
+    "Number of trainable parameters of `model`."
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+def count_flops(model:nn.Module, # a generator, or a Discriminator
+                size:tuple=(64, 64), # input height and width (LR for a generator, the image for a discriminator)
+               ) -> int:
+    "FLOPs of one forward pass on one image of `size`, by torch's FlopCounterMode."
+    from torch.utils.flop_counter import FlopCounterMode
+    counter = FlopCounterMode(display=False)
+    with counter, torch.no_grad(): model.eval()(torch.rand(1, 3, *size))
+    return counter.get_total_flops()
+
+SIZE_TABLE_MODELS = [('ResidualSR', {}), ('ResidualSR', dict(batch_norm=False, global_skip=True)), ('ResidualSRPlus', {}),
+                     ('UNetSR', {}), ('SRCNN', {}), ('ESPCN', {}), ('Discriminator', {})]
+
+def model_sizes(models:list=SIZE_TABLE_MODELS, # (name, config) pairs
+                lr_size:int=64, # LR side; a discriminator sees 4x this
+               ) -> list[dict]:
+    "Parameters and GFLOPs at `lr_size` -> 4x`lr_size` for each (name, config)."
+    rows = []
+    for name, config in models:
+        m = build_model(name, **config)
+        side = 4 * lr_size if name == 'Discriminator' else lr_size
+        rows.append(dict(name=name, config=config, params=count_parameters(m), gflops=count_flops(m, (side, side)) / 1e9))
+    return rows
+
+def sizes_markdown(rows:list[dict], lr_size:int=64) -> str:
+    "`model_sizes` rows as a markdown table."
+    out = [f'| model | config | parameters | GFLOPs at {lr_size}->{4 * lr_size} |', '|---|---|---:|---:|']
+    for r in rows:
+        cfg = ', '.join(f'{k}={v}' for k, v in r['config'].items()) or 'defaults'
+        out.append(f"| {r['name']} | {cfg} | {r['params']:,} | {r['gflops']:.2f} |")
+    return '\n'.join(out)
 
 # %% ../nbs/04_models.ipynb #25d1f5a3
 def save_model(model:nn.Module, # built with `build_model`, so it knows its spec
