@@ -7,6 +7,7 @@ Docs: https://sr-colab.github.io/sr_colab/cli.html.md"""
 # %% ../nbs/12_cli.ipynb #533fad1f
 from __future__ import annotations
 import sys, inspect
+from pathlib import Path
 from fastcore.script import anno_parser
 
 # %% auto #0
