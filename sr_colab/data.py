@@ -447,7 +447,7 @@ class MixedCropDataset(torch.utils.data.Dataset):
             return random_crop(a, self.crop, g, self.flips)
         raise RuntimeError(f"100 draws in a row hit unusable files; see {self.report.summary()}")
 
-# %% ../nbs/01_data.ipynb #3cd55d20
+# %% ../nbs/01_data.ipynb #3d82ff38
 def random_crop(a:np.ndarray, # HxWx3 (or 3xHxW when `chw`) uint8, at least crop x crop
                 crop:int, # crop size
                 g:torch.Generator, # where every random choice comes from
@@ -457,7 +457,8 @@ def random_crop(a:np.ndarray, # HxWx3 (or 3xHxW when `chw`) uint8, at least crop
     "A random `crop`x`crop` window of `a` as a (3, crop, crop) uint8 tensor, optionally flipped/turned."
     h, w = a.shape[1:] if chw else a.shape[:2]
     y = int(torch.randint(0, h - crop + 1, (1,), generator=g)); x = int(torch.randint(0, w - crop + 1, (1,), generator=g))
-    t = torch.from_numpy(np.ascontiguousarray(a[:, y:y + crop, x:x + crop] if chw else a[y:y + crop, x:x + crop]))
+    # np.array copies: a crop must never be a view of a read-only memory map or of a cached image
+    t = torch.from_numpy(np.array(a[:, y:y + crop, x:x + crop] if chw else a[y:y + crop, x:x + crop], order='C'))
     if not chw: t = t.permute(2, 0, 1)
     if flips:
         k, flip = torch.randint(0, 4, (2,), generator=g).tolist()
