@@ -113,7 +113,7 @@ def residual_sr_fast(**kw) -> nn.Module:
     "`ResidualSR` as measured best on a CPU budget: no BatchNorm, global bicubic skip."
     return build_model('ResidualSR', batch_norm=False, global_skip=True, **kw)
 
-# %% ../nbs/04_models.ipynb #7d8012c7
+# %% ../nbs/04_models.ipynb #7cba3e97
 def bicubic_upsample(x:torch.Tensor, # (N, C, h, w)
                      scale:int=4, # integer factor
                     ) -> torch.Tensor:
@@ -137,14 +137,14 @@ class EDSRBlock(nn.Module):
     def forward(self, x): return x + self.res_scale * self.conv_b(F.relu(self.conv_a(x)))
 
 class Upsample2x(nn.Sequential):
-    "x2 upsampling of a feature map (conv then PixelShuffle, or interpolation then conv), then ReLU."
+    "x2 upsampling of a feature map: conv then PixelShuffle, or interpolation then conv; no activation, as in EDSR."
     def __init__(self, ch:int, # channels in and out
                  mode:str='pixel_shuffle', # 'pixel_shuffle', 'bilinear' or 'nearest'
                 ):
         if mode == 'pixel_shuffle': layers = [nn.Conv2d(ch, 4 * ch, 3, padding=1), nn.PixelShuffle(2)]
         elif mode in ('bilinear', 'nearest'): layers = [nn.Upsample(scale_factor=2, mode=mode), nn.Conv2d(ch, ch, 3, padding=1)]
         else: raise ValueError(f"unknown upsampling {mode!r}; choose 'pixel_shuffle', 'bilinear' or 'nearest'")
-        super().__init__(*layers, nn.ReLU(inplace=True))
+        super().__init__(*layers)
 
 # %% ../nbs/04_models.ipynb #4f6e075d
 @register_model()
@@ -170,7 +170,7 @@ class ResidualSRPlus(nn.Module):
         x = self.upsample(x + self.body(x))  # long skip over the body, as in EDSR
         return bicubic_upsample(lr) + self.tail(x)
 
-# %% ../nbs/04_models.ipynb #5ca007d2
+# %% ../nbs/04_models.ipynb #5f5bfe5b
 @register_model()
 class UNetSR(nn.Module):
     "pix2pix-style UNet on a bicubic upsample: strided-conv encoder, upsample+conv decoder, skips, bicubic global skip."
@@ -200,8 +200,8 @@ class UNetSR(nn.Module):
         for down in self.down:
             skips.append(x); x = F.leaky_relu(down(x), 0.2)
         for i in reversed(range(self.depth)):
-            x = F.relu(self.up[i](F.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)))
-            x = F.relu(self.fuse[i](torch.cat([x, skips[i]], 1)))
+            x = F.leaky_relu(self.up[i](F.interpolate(x, scale_factor=2, mode='bilinear', align_corners=False)), 0.2)
+            x = F.leaky_relu(self.fuse[i](torch.cat([x, skips[i]], 1)), 0.2)
         return up[:, :3] + self.out(x)[..., :h, :w]
 
 # %% ../nbs/04_models.ipynb #345902c8
