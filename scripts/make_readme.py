@@ -3,8 +3,8 @@
 
 Markdown cells are copied as they are; code cells become ```python blocks; `#|` directive lines are
 dropped and cells marked `#| hide` are left out. A markdown line `{{< include PATH >}}` (Quarto's
-syntax, PATH relative to nbs/) is replaced by that file's text, which is how benchmark results
-written by scripts reach the README. `--check` changes nothing and exits 1 if README.md is stale.
+syntax, PATH relative to nbs/) is replaced by that file's text, its headings nested two levels
+deeper, which is how benchmark results written by scripts reach the README. `--check` changes nothing and exits 1 if README.md is stale.
 """
 import argparse, json, re, sys
 from pathlib import Path
@@ -23,7 +23,10 @@ def _markdown(src, nbs):
         if not m: out.append(line); continue
         path = (nbs / m.group(1)).resolve()
         if not path.is_file(): sys.exit(f"make_readme: {path} (included from nbs/index.ipynb) does not exist")
-        out.append(path.read_text().rstrip('\n'))
+        text = path.read_text().rstrip('\n')
+        # an included results file starts at '#': nest its headings under the README's '## Results'
+        text = re.sub(r'^(#+) ', lambda h: '##' + h.group(1) + ' ', text, flags=re.M)
+        out.append(text)
     return '\n'.join(out)
 
 def render(nb_path=ROOT / 'nbs' / 'index.ipynb'):

@@ -49,7 +49,7 @@ def main(argv:list|None=None, # arguments after the program name; None reads sys
 @command('demo')
 def demo_command(out:str='sr_colab_demo', # output folder for comparison.png, metrics.json and model.pt
                  seconds:float=300, # wall-clock cap on training in seconds
-                 steps:int=600, # training steps
+                 steps:int=400, # training steps
                  device:str='cpu', # 'cpu', 'cuda' or 'mps'
                  degradation:str='grader', # how LR images are made: 'grader' (Pillow nearest, as the course grader) or 'bicubic'
                  seed:int=0, # everything random follows from it
