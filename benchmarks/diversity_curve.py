@@ -139,7 +139,7 @@ def main():
         md.append(f"| {x['method']} | {x['strength']:g} | {x['l1']:.4f} | {x['ssim']:.4f} | {x['diversity']:.4f} | {x['consistency']:.4f} | "
                   f"{p['consistency']}/{p['l1']}/{p['ssim']}/{p['diversity']} | {x['total']} |")
     md += ["", "Best single setting per method: " + "; ".join(f"{m}: {b['total']}/80 at strength {b['strength']:g}" for m, b in best.items()), "",
-           "![curve](diversity_curve.png)", "", NOTE if a.seconds < 600 else "", "",
+           "The curve (L1 and SSIM against diversity, per method) is drawn to `benchmarks/results/diversity_curve.png` by the script; generated pictures are not committed.", "", NOTE if a.seconds < 600 else "", "",
            f"Command: `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/diversity_curve.py --seconds {a.seconds:g} --bsds {a.bsds} --widths {a.widths} --samples {a.samples}`  ",
            f"Total run time {time.time() - t0:.0f} s; torch {torch.__version__}, {platform.platform()}."]
     (out/'diversity_curve.md').write_text('\n'.join(md) + '\n')
