@@ -202,12 +202,12 @@ def distributed_context() -> tuple[int, int, int]:
     if dist.is_initialized(): return dist.get_rank(), dist.get_world_size(), int(os.environ.get('LOCAL_RANK', '0'))
     return 0, 1, 0
 
-# %% ../nbs/06_train.ipynb #e1e7f1e3
+# %% ../nbs/06_train.ipynb #6007dff7
 class Trainer:
     "Train an SR model on uint8 HR crops, degraded on the device; resumable bit for bit from its checkpoints."
     def __init__(self, model:nn.Module, # maps LR (N, 3, h, w) to SR (N, 3, 4h, 4w)
                  dataset, # yields uint8 (3, H, W) HR crops
-                 loss_fn=F.l1_loss, # loss(sr, hr), an nn.Module (CombinedLoss) or a function
+                 loss_fn=F.l1_loss, # loss(sr, hr) -> a tensor, or a dict with 'total' and terms to log (CombinedLoss)
                  steps:int=1000, # total optimisation steps
                  batch_size:int=16, # per process
                  lr:float=1e-3, # peak learning rate
@@ -274,7 +274,7 @@ class Trainer:
             self.d_ddp = (torch.nn.parallel.DistributedDataParallel(discriminator, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
                           if self.world_size > 1 else None)
             self.config.update(gan=True, adversarial_weight=adversarial_weight, d_steps=d_steps)
-        self.last_d_loss = None
+        self.last_d_loss, self.last_terms = None, {}
         # DDP after the model is final; it broadcasts rank 0's weights so every rank starts equal
         self.ddp = (torch.nn.parallel.DistributedDataParallel(model, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
                     if self.world_size > 1 else None)
@@ -293,7 +293,7 @@ def _as_uint8_chw(image, scale):
     h, w = t.shape[-2] // scale * scale, t.shape[-1] // scale * scale
     return t[..., :h, :w].contiguous()
 
-# %% ../nbs/06_train.ipynb #91d31f28
+# %% ../nbs/06_train.ipynb #d39d6508
 @patch
 def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
               ) -> float:
@@ -305,6 +305,10 @@ def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
     with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
         sr = model(lr_image)
     loss = self.loss_fn(sr.float(), hr)
+    if isinstance(loss, dict):  # CombinedLoss: the total drives training, the terms go to the log
+        self.last_terms = {k: v.item() for k, v in loss.items() if k != 'total'}
+        loss = loss['total']
+    if not torch.is_tensor(loss): loss = sr.float().sum() * 0 + loss  # a constant (every weight 0): zero gradients, still a step
     if self.discriminator is not None:  # the generator also tries to make D call its output real
         self.discriminator.requires_grad_(False)  # the plain module: D's weights get no gradient from this term
         with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
@@ -477,7 +481,7 @@ def resume(self:Trainer, resume='auto', # 'auto': latest if any; True: must exis
     self.log(event='resumed', checkpoint=path.name)
     return path
 
-# %% ../nbs/06_train.ipynb #577ef965
+# %% ../nbs/06_train.ipynb #cf906c82
 @patch
 def _agree(self:Trainer, *flags:bool) -> list[bool]:
     "Each flag true if it is true on any rank, so all ranks save and stop together."
@@ -512,7 +516,8 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
         self.batch_in_epoch += 1
         if self.batch_in_epoch == sampler.per_epoch: self.epoch, self.batch_in_epoch = self.epoch + 1, 0
         self.losses.append(loss)
-        self.log(loss=loss, lr=self.scheduler.get_last_lr()[0], **({'d_loss': self.last_d_loss} if self.discriminator is not None else {}))
+        self.log(loss=loss, lr=self.scheduler.get_last_lr()[0], **self.last_terms,
+                 **({'d_loss': self.last_d_loss} if self.discriminator is not None else {}))
         if self.val_every and (self.step % self.val_every == 0 or self.step == self.steps) and self.val_images:
             val = self.validate()
             self.log(psnr=val['psnr'], ssim=val['ssim'])
