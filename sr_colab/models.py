@@ -146,11 +146,11 @@ class Upsample2x(nn.Sequential):
         else: raise ValueError(f"unknown upsampling {mode!r}; choose 'pixel_shuffle', 'bilinear' or 'nearest'")
         super().__init__(*layers)
 
-# %% ../nbs/04_models.ipynb #4f6e075d
+# %% ../nbs/04_models.ipynb #2b452b43
 @register_model()
 class ResidualSRPlus(nn.Module):
     "Residual 4x SR without BatchNorm: EDSR blocks at LR resolution, x2 x2 upsampling, plus a bicubic skip."
-    def __init__(self, width:int=64, # channels of every block
+    def __init__(self, width:int=32, # channels of every block
                  blocks:int=8, # EDSR residual blocks at LR resolution
                  upsampling:str='pixel_shuffle', # or 'bilinear', 'nearest' (interpolate, then conv)
                  res_scale:float=1.0, # scale of each block's residual branch
