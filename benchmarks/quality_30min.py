@@ -72,9 +72,10 @@ def main():
     probe = Trainer(build_model(args.model, **config), dataset, steps=10**9, batch_size=args.batch, lr=args.lr,
                     degradation=args.degradation, checkpoints=False, progress=False, device='cpu', channels_last=True)
     batch = torch.stack([dataset[i] for i in range(args.batch)])
-    probe.train_step(batch); t = time.perf_counter()
-    for _ in range(3): probe.train_step(batch)
-    step_s = (time.perf_counter() - t) / 3
+    probe.train_step(batch); times = []
+    for _ in range(5):  # median: other jobs on a shared machine make single steps erratic
+        t = time.perf_counter(); probe.train_step(batch); times.append(time.perf_counter() - t)
+    step_s = float(np.median(times))
     budget = args.minutes * 60 - (time.time() - start)
     steps = max(10, int(0.97 * budget / step_s))
     folder = runs_dir()/tag
