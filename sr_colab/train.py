@@ -265,6 +265,9 @@ class Trainer:
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
         self.ema = EMA(model, ema_decay) if ema_decay else None
         self.discriminator, self.adversarial_weight, self.d_steps = discriminator, adversarial_weight, d_steps
+        if discriminator is not None and getattr(loss_fn, 'needs_model', False):
+            raise ValueError(f"GAN mode needs the generator's output, which a loss that runs the model itself "
+                             f"({type(loss_fn).__name__}) does not return: train it without a discriminator")
         if discriminator is not None:  # GAN mode: the same loop, plus D's own optimizer, schedule and scaler
             discriminator.to(self.device, memory_format=self.memory_format)
             self.d_optimizer = opt_class(discriminator.parameters(), lr=d_lr or lr, betas=(0.5, 0.999) if optimizer == 'adam' else (0.9, 0.999))
@@ -303,12 +306,14 @@ def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
     hr = hr.to(self.device, non_blocking=True).float().div_(255).contiguous(memory_format=self.memory_format)
     lr_image = degrade(hr, self.degradation, self.scale, generator=self.generator).contiguous(memory_format=self.memory_format)
     with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
-        sr = model(lr_image)
-    loss = self.loss_fn(sr.float(), hr)
+        if getattr(self.loss_fn, 'needs_model', False):  # e.g. cIMLE: the loss runs the model itself, on noise it picks
+            sr, loss = None, self.loss_fn(model, lr_image, hr)
+        else: sr = model(lr_image)
+    if sr is not None: loss = self.loss_fn(sr.float(), hr)
     if isinstance(loss, dict):  # CombinedLoss: the total drives training, the terms go to the log
         self.last_terms = {k: v.item() for k, v in loss.items() if k != 'total'}
         loss = loss['total']
-    if not torch.is_tensor(loss): loss = sr.float().sum() * 0 + loss  # a constant (every weight 0): zero gradients, still a step
+    if not torch.is_tensor(loss): loss = sum(p.sum() * 0 for p in self.model.parameters()) + loss  # a constant (every weight 0): zero gradients, still a step
     if self.discriminator is not None:  # the generator also tries to make D call its output real
         self.discriminator.requires_grad_(False)  # the plain module: D's weights get no gradient from this term
         with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
@@ -410,6 +415,8 @@ def validate(self:Trainer) -> dict:
 def state_dict(self:Trainer) -> dict:
     "Everything needed to continue exactly, as tensors and plain values (weights_only-loadable)."
     rng = {'global': get_rng_state(), 'degrade': self.generator.get_state()}
+    if isinstance(getattr(self.loss_fn, 'generator', None), torch.Generator):  # a loss's own noise (cIMLE) replays too
+        rng['loss'] = self.loss_fn.generator.get_state()
     if self.world_size > 1:
         gathered = [None] * self.world_size
         dist.all_gather_object(gathered, rng)
@@ -448,6 +455,7 @@ def load_state_dict(self:Trainer, state:dict):
     rng = state['rng'][self.rank] if self.rank < len(state['rng']) else state['rng'][0]
     set_rng_state(rng['global'])
     self.generator.set_state(rng['degrade'])
+    if 'loss' in rng: self.loss_fn.generator.set_state(rng['loss'])
 
 # %% ../nbs/06_train.ipynb #10c4d4b8
 @patch
@@ -586,13 +594,15 @@ def infinite_batches(dataset, batch_size:int, seed:int=0):
 
 # %% ../nbs/06_train.ipynb #b8db648f
 def tiny_trainer(folder, # checkpoint folder
-                 steps:int=40, save_every_steps:int|None=5, seed:int=0, **kwargs) -> Trainer:
+                 steps:int=40, save_every_steps:int|None=5, seed:int=0,
+                 noise_channels:int=0, # >0: a noise-conditioned model (for losses such as cIMLE)
+                 **kwargs) -> Trainer:
     "A seconds-long training run for tests: tiny model, tiny crops, every feature that affects resuming turned on."
     from sr_colab.models import build_model
     from sr_colab.data import procedural_image
     torch.manual_seed(seed)
     dataset = RandomCropDataset([np.asarray(procedural_image(i, 48)) for i in range(2)], crop=16, length=24)
-    model = build_model('ResidualSR', batch_norm=False, global_skip=True, widths=(8, 8, 8))
+    model = build_model('ResidualSR', batch_norm=False, global_skip=True, widths=(8, 8, 8), noise_channels=noise_channels)
     kwargs = dict(dict(steps=steps, batch_size=4, lr=3e-3, ema_decay=0.9, grad_clip=0.5, warmup_steps=3,
                        degradation='all_modes', folder=folder, save_every_steps=save_every_steps,
                        save_every_seconds=None, keep=2, seed=seed, progress=False), **kwargs)
