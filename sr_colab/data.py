@@ -117,8 +117,8 @@ def fit_to_crop(a:np.ndarray, # HxWx3 image
 def image_to_tensor(im:Image.Image|np.ndarray, # PIL image or HxWx3 uint8 array
                    ) -> torch.Tensor:
     "A float (3, H, W) tensor in [0, 1] from an RGB image."
-    a = np.asarray(to_rgb(im) if isinstance(im, Image.Image) else im)
-    return torch.from_numpy(np.ascontiguousarray(a)).permute(2, 0, 1).float().div_(255)
+    a = np.array(to_rgb(im) if isinstance(im, Image.Image) else im)  # a writable copy: torch warns on PIL's read-only buffer
+    return torch.from_numpy(a).permute(2, 0, 1).float().div_(255)
 
 def tensor_to_image(t:torch.Tensor, # (3, H, W) or (1, 3, H, W), values in [0, 1]
                    ) -> Image.Image:
