@@ -52,7 +52,8 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--minutes', type=float, default=30, help='training wall-clock budget')
     p.add_argument('--threads', type=int, default=2)
-    p.add_argument('--model', default='ResidualSR'); p.add_argument('--config', default='{"batch_norm": false, "global_skip": true, "widths": [64, 32, 32]}')
+    p.add_argument('--model', default='ResidualSRPlus')  # the improved net, its config the winner of benchmarks/results/residual_plus_sweep.md
+    p.add_argument('--config', default='{"width": 32, "blocks": 8}')
     p.add_argument('--crop', type=int, default=64); p.add_argument('--batch', type=int, default=16)
     p.add_argument('--lr', type=float, default=1e-3); p.add_argument('--ema', type=float, default=0.999)
     p.add_argument('--degradation', default='matlab_bicubic'); p.add_argument('--seed', type=int, default=0)
@@ -71,7 +72,9 @@ def main():
     seed_everything(args.seed)
     probe = Trainer(build_model(args.model, **config), dataset, steps=12, batch_size=args.batch, lr=args.lr, ema_decay=args.ema,
                     grad_clip=1.0, degradation=args.degradation, checkpoints=False, progress=False, device='cpu', channels_last=True)
-    t = time.perf_counter(); probe.fit()  # the whole loop (data, EMA, clipping), first-step overhead included: a cautious plan
+    # the whole loop (data, EMA, clipping), first-step overhead included: a cautious plan (on an idle machine it planned
+    # 19,691 steps that took 21.5 of the 30 minutes; a longer probe would use the budget fully)
+    t = time.perf_counter(); probe.fit()
     step_s = (time.perf_counter() - t) / 12
     budget = args.minutes * 60 - (time.time() - start)
     steps = max(10, int(0.97 * budget / step_s))
@@ -96,11 +99,12 @@ def main():
                args=vars(args), model=dict(name=args.model, config={k: list(v) if isinstance(v, tuple) else v for k, v in config.items()},
                                              parameters=sum(p.numel() for p in model.parameters())),
                train_and_setup_seconds=train_s, total_seconds=time.time() - start, load_average_at_start=load,
-               machine='2-core CPU sandbox, no GPU, shared with other jobs', torch=torch.__version__, python=platform.python_version(),
+               machine=f"{os.cpu_count()}-core CPU sandbox, no GPU" + (', shared with other jobs' if load > 0.5 else ', otherwise idle'), torch=torch.__version__, python=platform.python_version(),
                checkpoints=str(trainer.folder))
     OUT.mkdir(exist_ok=True)
     atomic_write_text(OUT/f'{tag}.json', json.dumps(res, indent=1))
-    cmd = f"flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/quality_30min.py --minutes {args.minutes:g} --threads {args.threads}"
+    cmd = (f"flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/quality_30min.py --minutes {args.minutes:g} --threads {args.threads}"
+           f" --model {args.model} --config '{args.config}'")
     md = f"""# Quality after {args.minutes:g} CPU-minutes of training{' (a SHORTENED run: the target is 30 minutes)' if args.minutes < 30 else ''}
 
 {args.model} {res['model']['config']} ({res['model']['parameters']:,} parameters), {trainer.step} steps (of {steps} planned) of batch {args.batch}
