@@ -291,7 +291,7 @@ class Trainer:
         self.losses, self.history, self._pending_log = [], [], []
 
 def _as_uint8_chw(image, scale):
-    t = image if isinstance(image, torch.Tensor) else torch.from_numpy(np.ascontiguousarray(np.asarray(image))).permute(2, 0, 1)
+    t = image if isinstance(image, torch.Tensor) else torch.from_numpy(np.array(image)).permute(2, 0, 1)  # a copy: PIL-backed arrays are read-only
     if t.dtype != torch.uint8: t = t.float().mul(255).round().clamp(0, 255).byte()
     h, w = t.shape[-2] // scale * scale, t.shape[-1] // scale * scale
     return t[..., :h, :w].contiguous()
