@@ -143,8 +143,9 @@ def main(argv=None):
         for s in sets: cells += [f"{r[s]['mean']:.2f}", f"{r[s]['mean'] - base[s]['mean']:+.2f}"]
         lines.append('| ' + ' | '.join(cells) + ' |')
     lines += ['', f"Machine: 2-core CPU sandbox, no GPU ({platform.processor() or platform.machine()}, torch {torch.__version__}), "
-              f"shared with other jobs: load average {load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end, so "
-              "wall time per step is noisy; the budget is CPU time so each model got the same compute regardless.",
+              f"{args.threads} torch thread(s), load average {load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end"
+              + (" (shared with other jobs, so wall time per step is noisy)" if max(load_start[0], load_end[0]) > args.threads + 0.5 else "")
+              + "; the budget is CPU time, so each model got the same compute regardless.",
               "Set14's bridge.png is greyscale: it is scored on its grey values (`psnr_y(..., gray=True)`), as the "
               "published Set14 numbers are (see ../shared/benchmarks/SOURCES.md).", '',
               f"Command: `{cmd}`", '']
