@@ -3,7 +3,7 @@
 Usage: flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/degrade_speed.py [--reps 5] [--device cpu]
 Writes benchmarks/results/degrade_speed.md and .json. Both sides run interleaved in the same process.
 """
-import argparse, io, json, os, platform, statistics, time
+import argparse, io, json, statistics, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -11,6 +11,7 @@ from PIL import Image, ImageFilter
 from sr_colab.core import atomic_write_text, pick_device
 from sr_colab.data import grace_hopper, relief_map, procedural_image, image_to_tensor
 from sr_colab.degrade import degrade
+from machine import describe_machine, load_now
 
 BATCH, SIZE, SCALE = 16, 256, 4
 PIL_SIDE = {'grader': 'resize NEAREST', 'bicubic': 'resize BICUBIC', 'matlab_bicubic': 'resize BICUBIC',
@@ -41,7 +42,7 @@ def main():
     args = p.parse_args()
     device = pick_device(args.device)
     torch.set_num_threads(args.threads)
-    load = os.getloadavg()[0]
+    load = load_now()
     sources = [grace_hopper(), relief_map()] + [procedural_image(i, 400) for i in range(2)]
     images = [sources[i % 4].crop((i * 7, i * 5, i * 7 + SIZE, i * 5 + SIZE)) for i in range(BATCH)]
     batch = torch.stack([image_to_tensor(im) for im in images]).to(device)
@@ -63,7 +64,7 @@ def main():
                          ratio=round(ips_b / ips_p, 2), pil_equivalent=PIL_SIDE[pil_preset]))
         print(rows[-1])
     cmd = f'flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/degrade_speed.py --reps {args.reps} --device {args.device} --threads {args.threads}'
-    machine = f'2-core CPU sandbox, no GPU, shared with other jobs (device {device}), torch {torch.__version__}, torch threads {torch.get_num_threads()}, load average {load:.1f} at start'
+    machine = describe_machine(device, load)
     lines = ['# Degradation throughput', '',
              f'Batch of {BATCH} RGB {SIZE}x{SIZE} float images -> {SIZE // SCALE}x{SIZE // SCALE}, median of {args.reps} interleaved runs per side.',
              "Batched: `sr_colab.degrade.degrade(batch, preset)` on the device. PIL: a loop of per-image `Image.resize` "

@@ -3,11 +3,11 @@
 Usage: flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/demo.py [--degradation grader|bicubic] [--steps N]
 Writes benchmarks/results/demo_<degradation>.md and .json.
 """
-import argparse, inspect, json, os, platform, tempfile, time
+import argparse, inspect, json, tempfile
 from pathlib import Path
-import torch
 from sr_colab.core import atomic_write_text
 from sr_colab.demo import run_demo
+from machine import describe_machine, load_now
 
 def main():
     p = argparse.ArgumentParser()
@@ -16,7 +16,7 @@ def main():
     p.add_argument('--steps', type=int, default=defaults['steps'], help="default: what `sr-colab demo` runs")
     p.add_argument('--seconds', type=float, default=defaults['seconds'], help="default: the demo's own wall-clock cap")
     args = p.parse_args()
-    load = os.getloadavg()[0]
+    load = load_now()
     r = run_demo(Path(tempfile.mkdtemp()), steps=args.steps, seconds=args.seconds, degradation=args.degradation, progress=False)
     out = Path(__file__).parent/'results'
     name = f'demo_{args.degradation}'
@@ -32,8 +32,7 @@ def main():
              f"| {args.degradation} | {r['steps']} | {r['train_seconds']:.0f} s | {p_['bicubic']:.3f} / {s_['bicubic']:.4f} | "
              f"{p_['model']:.3f} / {s_['model']:.4f} | {p_['model'] - p_['bicubic']:+.3f} dB |", '',
              f"Command: `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/demo.py --degradation {args.degradation} --steps {args.steps} --seconds {args.seconds:g}`  ",
-             f"Machine: {os.cpu_count()}-core CPU sandbox, no GPU ({platform.machine()}), torch {torch.__version__}, "
-             f"load average {load:.1f} at start" + (" (other jobs shared the cores, so the time is pessimistic)." if load > 0.5 else ".")]
+             f"Machine: {describe_machine(r['device'], load)}."]
     atomic_write_text(out/f'{name}.md', '\n'.join(lines) + '\n')
     print('\n'.join(lines))
 

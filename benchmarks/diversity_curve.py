@@ -29,6 +29,7 @@ from sr_colab.diverse import CIMLELoss, draw_noise
 from sr_colab.grader import grade, grader_function, ramp_points, GRADER_TESTS
 from sr_colab.infer import enforce_consistency
 from sr_colab.data import image_to_tensor, tensor_to_image
+from machine import describe_machine, load_now
 
 def anchored_total(row, anchor) -> int:
     "The row's points with the L1/SSIM ramps' zeros at `anchor` (nearest upsampling on these crops), as the grader defines them."
@@ -144,7 +145,7 @@ def main():
     ap.add_argument('--device', default='cpu', help="'cpu' or 'cuda' (e.g. a Colab T4 with --seconds 1200)")
     a = ap.parse_args()
     if a.device == 'cpu': torch.set_num_threads(2)
-    t0, load = time.time(), __import__('os').getloadavg()[0]
+    t0, load = time.time(), load_now()
     root = shared_dir()
     train_imgs = [load_rgb(p) for s in ('T91', 'General100') for p in sorted((root/'datasets'/s).glob('*.png'))]
     data = RandomCropDataset(train_imgs, crop=a.crop, length=10_000)
@@ -193,8 +194,7 @@ def main():
     axes[0].legend(fontsize=8); fig.suptitle(f'Quality vs diversity, {len(hrs)} held-out 256x256 crops, grader protocol')
     fig.tight_layout(); fig.savefig(out/'diversity_curve.png', dpi=110)
 
-    machine = (f"CUDA {torch.cuda.get_device_name()}" if a.device.startswith('cuda') else
-               f"{__import__('os').cpu_count()}-core CPU sandbox, no GPU, load average {load:.1f} at start" + (" (shared with other jobs)" if load > 0.5 else ""))
+    machine = describe_machine(a.device, load)
     ref = next(x for x in rows if x['method'].startswith('nearest'))
     anchor = dict(l1=ref['l1'], ssim=ref['ssim'])
     for x in rows: x['anchored_total'] = anchored_total(x, anchor)

@@ -7,14 +7,14 @@ The JPEG folder is made from ../shared/datasets (T91, General100, BSDS200) in a 
 Writes benchmarks/results/loader_throughput.md and .json. All loaders run in the same process, one after another,
 each measured after a warm-up batch, in two interleaved rounds (best round reported).
 """
-import argparse, json, os, platform, shutil, tempfile, time, warnings
+import argparse, json, platform, shutil, tempfile, time, warnings
 from pathlib import Path
-import numpy as np
 import torch
 from PIL import Image
 from torchvision import datasets, transforms
 from sr_colab.core import atomic_write_text, shared_dir
 from sr_colab.data import build_patch_cache, PatchCacheDataset, MixedCropDataset, list_images
+from machine import describe_machine, load_now
 
 CROP, BATCH = 256, 32
 
@@ -52,6 +52,7 @@ def main():
     p.add_argument('--per-image', type=int, default=4); p.add_argument('--shared', default=None)
     args = p.parse_args()
     torch.set_num_threads(1)  # each DataLoader worker is one process on one core, as in Colab
+    load = load_now()
     shared = shared_dir(args.shared)
     work = Path(tempfile.mkdtemp(prefix='sr_colab_loader_bench_'))
     try:
@@ -75,7 +76,7 @@ def main():
             for k, ds in loaders.items(): rates[k].append(crops_per_second(ds, args.workers, args.seconds / 2))
         best = {k: max(v) for k, v in rates.items()}
         base = best['ImageFolder + PIL decode + RandomCrop (torchvision)']
-        result = {'machine': f"2-core CPU sandbox, no GPU ({os.cpu_count()} CPUs seen, {platform.processor() or platform.machine()})",
+        result = {'machine': describe_machine('cpu', load),
                   'command': f"flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/loader_throughput.py --seconds {args.seconds:g} --workers {args.workers}",
                   'images': n, 'jpeg_quality': 90, 'crop': CROP, 'batch': BATCH, 'workers': args.workers,
                   'patches': len(patches), 'per_image': args.per_image, 'cache_bytes': cache.stat().st_size,

@@ -11,7 +11,7 @@ Model specs are `label=Name:key=value,key=value` (values parsed as Python litera
     --models "plus w32=ResidualSRPlus:width=32,blocks=4" "ESPCN=ESPCN"
 """
 from __future__ import annotations
-import argparse, ast, json, math, os, platform, sys, time
+import argparse, ast, json, math, os, sys, time
 from pathlib import Path
 import torch
 import torch.nn.functional as F
@@ -23,6 +23,7 @@ from sr_colab.degrade import degrade, upsample
 from sr_colab.metrics import psnr_y
 from sr_colab.models import build_model
 from sr_colab.train import infinite_batches
+from machine import describe_machine
 
 DEFAULT_MODELS = ['ResidualSR (seed, as drawn)=ResidualSR', 'ResidualSRPlus=ResidualSRPlus', 'SRCNN=SRCNN', 'ESPCN=ESPCN']
 
@@ -101,7 +102,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     root = shared_dir(args.shared)
-    load_start = os.getloadavg()
+    load_start = os.getloadavg()  # all three averages, start and end: the budget is CPU time, wall time is what load changes
     t0 = time.time()
     images = training_images(root)
     dataset = RandomCropDataset(images, crop=args.crop, length=10**7)
@@ -142,8 +143,7 @@ def main(argv=None):
                  f"{r['cpu_s']:.0f}" if 'cpu_s' in r else '-', f"{r['wall_s']:.0f}" if 'wall_s' in r else '-']
         for s in sets: cells += [f"{r[s]['mean']:.2f}", f"{r[s]['mean'] - base[s]['mean']:+.2f}"]
         lines.append('| ' + ' | '.join(cells) + ' |')
-    lines += ['', f"Machine: 2-core CPU sandbox, no GPU ({platform.processor() or platform.machine()}, torch {torch.__version__}), "
-              f"{args.threads} torch thread(s), load average {load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end"
+    lines += ['', f"Machine: {describe_machine('cpu')}, load average {load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end"
               + (" (shared with other jobs, so wall time per step is noisy)" if max(load_start[0], load_end[0]) > args.threads + 0.5 else "")
               + "; the budget is CPU time, so each model got the same compute regardless.",
               "Set14's bridge.png is greyscale: it is scored on its grey values (`psnr_y(..., gray=True)`), as the "
@@ -151,7 +151,7 @@ def main(argv=None):
               f"Command: `{cmd}`", '']
     out = Path(__file__).parent/'results'
     atomic_write_text(out/f'{args.out}.md', '\n'.join(lines))
-    atomic_write_text(out/f'{args.out}.json', json.dumps(dict(args=vars(args), machine='2-core CPU sandbox, no GPU',
+    atomic_write_text(out/f'{args.out}.json', json.dumps(dict(args=vars(args), machine=describe_machine('cpu'),
                       load_average=dict(start=load_start, end=load_end), rows=rows), indent=1))
     print('\n'.join(lines))
 

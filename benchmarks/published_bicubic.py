@@ -3,11 +3,11 @@
 Usage: flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/published_bicubic.py [--shared PATH]
 Writes benchmarks/results/published_bicubic.md and .json.
 """
-import argparse, json, platform, time
+import argparse, json, time
 from pathlib import Path
-import torch
 from sr_colab.core import shared_dir, atomic_write_text
 from sr_colab.evaluate import evaluate
+from machine import describe_machine, load_now
 
 PUBLISHED = {'Set5': (28.42, 0.8104), 'Set14': (26.00, 0.7027)}  # EDSR / RCAN / ESRGAN supplementary tables
 RUNS = [  # (set, LR folder, upscaler, what it shows)
@@ -21,7 +21,7 @@ RUNS = [  # (set, LR folder, upscaler, what it shows)
 def main():
     p = argparse.ArgumentParser(); p.add_argument('--shared', default=None); args = p.parse_args()
     bench = shared_dir(args.shared)/'benchmarks'
-    rows, start = [], time.time()
+    rows, start, load = [], time.time(), load_now()
     for name, folder, model, note in RUNS:
         s = evaluate(model, lr_folder=bench/name/folder, out_dir=None, progress=False, device='cpu')['summary']
         pub = PUBLISHED[name]
@@ -37,11 +37,11 @@ def main():
         lines.append(f"| {r['set']} ({r['images']}) | {r['lr']} | {r['upscaler']} | {r['psnr_y']:.3f} / {r['ssim_y']:.4f} | "
                      f"{r['published_psnr']:.2f} / {r['published_ssim']:.4f} | {r['d_psnr']:+.3f} / {r['d_ssim']:+.4f} | {r['note']} |")
     cmd = 'flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/published_bicubic.py'
-    lines += ['', f'Command: `{cmd}`', f'Machine: 2-core CPU sandbox, no GPU ({platform.processor() or platform.machine()}), torch {torch.__version__}; '
+    lines += ['', f'Command: `{cmd}`', f'Machine: {describe_machine("cpu", load)}; '
               f'{time.time() - start:.0f} s.', '']
     out = Path(__file__).parent/'results'
     atomic_write_text(out/'published_bicubic.md', '\n'.join(lines))
-    atomic_write_text(out/'published_bicubic.json', json.dumps(dict(rows=rows, command=cmd, machine='2-core CPU sandbox, no GPU'), indent=1))
+    atomic_write_text(out/'published_bicubic.json', json.dumps(dict(rows=rows, command=cmd, machine=describe_machine('cpu', load)), indent=1))
     print('\n'.join(lines))
 
 if __name__ == '__main__': main()

@@ -9,7 +9,7 @@ Protocol: training pairs are random HR crops of the 391 training images, degrade
 model (EMA weights) and compares with HR[:4h, :4w] by `sr_colab.metrics.psnr_y` (rounded BT.601 Y, border 4).
 Floors/goals from the literature (Y-PSNR x4, Set5 / Set14): bicubic 28.42 / 26.00, SRCNN 30.48 / 27.50, VDSR 31.35 / 28.01.
 """
-import argparse, json, math, os, platform, shutil, time
+import argparse, json, platform, shutil, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -20,6 +20,7 @@ from sr_colab.data import load_rgb, image_to_tensor, RandomCropDataset, IMAGE_SU
 from sr_colab.metrics import psnr_y
 from sr_colab.models import build_model
 from sr_colab.train import Trainer, Checkpointer
+from machine import describe_machine, load_now
 
 OUT = Path(__file__).parent/'results'
 PUBLISHED = {'bicubic': (28.42, 26.00), 'SRCNN': (30.48, 27.50), 'VDSR': (31.35, 28.01)}
@@ -60,7 +61,7 @@ def main():
     p.add_argument('--fresh', action='store_true', help='ignore checkpoints from an earlier run of the same name')
     args = p.parse_args()
     torch.set_num_threads(args.threads)
-    root, load, start = shared_dir(), os.getloadavg()[0], time.time()
+    root, load, start = shared_dir(), load_now(), time.time()
     tag = f'quality_{args.minutes:g}min'.replace('.', '_') if args.minutes != 30 else 'quality_30min'
     config = json.loads(args.config)
     config['widths'] = tuple(config['widths']) if 'widths' in config else config.get('widths')
@@ -99,7 +100,7 @@ def main():
                args=vars(args), model=dict(name=args.model, config={k: list(v) if isinstance(v, tuple) else v for k, v in config.items()},
                                              parameters=sum(p.numel() for p in model.parameters())),
                train_and_setup_seconds=train_s, total_seconds=time.time() - start, load_average_at_start=load,
-               machine=f"{os.cpu_count()}-core CPU sandbox, no GPU" + (', shared with other jobs' if load > 0.5 else ', otherwise idle'), torch=torch.__version__, python=platform.python_version(),
+               machine=describe_machine(trainer.device, load), torch=torch.__version__, python=platform.python_version(),
                checkpoints=str(trainer.folder))
     OUT.mkdir(exist_ok=True)
     atomic_write_text(OUT/f'{tag}.json', json.dumps(res, indent=1))
@@ -121,7 +122,7 @@ on the official LR_bicubic_x4 files against HR[:4h, :4w], `psnr_y` (rounded Y, b
 | VDSR (published, the goal) | 31.35 | 28.01 |
 
 Command: `{cmd}`
-Machine: {res['machine']}, torch {torch.__version__}, {args.threads} threads, load average {load:.1f} at start;
+Machine: {res['machine']};
 training + setup {train_s / 60:.1f} min, total {res['total_seconds'] / 60:.1f} min.
 """
     atomic_write_text(OUT/f'{tag}.md', md)

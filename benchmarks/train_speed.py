@@ -7,7 +7,7 @@ Writes benchmarks/results/train_speed.md and .json. Every comparison runs in thi
 - Trainer: uint8 crops, one batched degradation on the device, the device's precision (fp32 on a CPU), channels_last
   on CUDA (and measured on the CPU as an option).
 """
-import argparse, json, os, platform, subprocess, sys, tempfile, time
+import argparse, json, platform, subprocess, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -16,9 +16,9 @@ from PIL import Image
 from torch.utils.flop_counter import FlopCounterMode
 from sr_colab.core import atomic_write_text, pick_device
 from sr_colab.data import procedural_image, grace_hopper, relief_map, RandomCropDataset
-from sr_colab.degrade import degrade
 from sr_colab.models import residual_sr_fast
 from sr_colab.train import Trainer
+from machine import describe_machine, load_now
 
 CROP, BATCH, SCALE = 64, 8, 4
 OUT = Path(__file__).parent/'results'
@@ -112,7 +112,7 @@ def main():
     p.add_argument('--device', default='cpu'); p.add_argument('--threads', type=int, default=2)
     args = p.parse_args()
     device = pick_device(args.device); torch.set_num_threads(args.threads)
-    load = os.getloadavg()[0]; start = time.time()
+    load = load_now(); start = time.time()
     arrays = images()
     folder = Path(tempfile.mkdtemp())/'run'
     res = {}
@@ -158,7 +158,7 @@ def main():
     inner = json.loads(out.stdout.strip().splitlines()[-1])
     res['restart'] = dict(process_to_first_step_s=wall, import_s=inner['import_s'], after_import_s=inner['total_s'] - inner['import_s'])
 
-    machine = (f"2-core CPU sandbox, no GPU, shared with other jobs" if device.type == 'cpu' else torch.cuda.get_device_name(device))
+    machine = describe_machine(device, load)
     res['meta'] = dict(device=str(device), machine=machine, torch=torch.__version__, threads=args.threads, load_average_at_start=load,
                        batch=BATCH, crop=CROP, model='residual_sr_fast() (ResidualSR widths 128/64/64, no BN, global skip)',
                        steps_per_variant=args.steps, seconds=time.time() - start, python=platform.python_version())
@@ -191,7 +191,7 @@ advantage here is only batching (the >= 2x goal is for the GPU, where AMP and ch
 starves the GPU); this table reports what this machine measured.
 
 Command: `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/train_speed.py --steps {args.steps} --device {args.device} --threads {args.threads}`
-Machine: {machine} (device {device}), torch {torch.__version__}, {args.threads} torch threads, load average {load:.1f} at start; {res['meta']['seconds']:.0f} s.
+Machine: {machine}; {res['meta']['seconds']:.0f} s.
 """
     atomic_write_text(OUT/'train_speed.md', md)
     print(md)
