@@ -183,21 +183,22 @@ def main():
 
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
+    ref = next(x for x in rows if x['method'].startswith('nearest'))
+    anchor = dict(l1=ref['l1'], ssim=ref['ssim'])
+    for x in rows: x['anchored_total'] = anchored_total(x, anchor)
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     for method in sweeps:
         r = [x for x in rows if x['method'] == method]
         for ax, key in zip(axes, ('l1', 'ssim')):
             ax.plot([x['diversity'] for x in r], [x[key] for x in r], 'o-', label=method)
-    for ax, key, zero in zip(axes, ('L1 (lower is better)', 'SSIM (grader, data_range 2)'), (0.034, 0.795)):
+    for ax, key, zero in zip(axes, ('L1 (lower is better)', 'SSIM (grader, data_range 2)'), (GRADER_TESTS['l1'][2], GRADER_TESTS['ssim'][2])):
         ax.set_xlabel('diversity: mean pairwise L1 over seeds 0-9'); ax.set_ylabel(key)
-        ax.axvline(0.05, color='grey', ls=':', lw=1); ax.axhline(zero, color='grey', ls='--', lw=1)
+        ax.axvline(0.05, color='grey', ls=':', lw=1); ax.axhline(zero, color='grey', ls='--', lw=1, label="grader's zero")
+        ax.axhline(anchor['l1' if key.startswith('L1') else 'ssim'], color='black', ls='-.', lw=1, label='zero anchored here (nearest)')
     axes[0].legend(fontsize=8); fig.suptitle(f'Quality vs diversity, {len(hrs)} held-out 256x256 crops, grader protocol')
     fig.tight_layout(); fig.savefig(out/'diversity_curve.png', dpi=110)
 
     machine = describe_machine(a.device, load)
-    ref = next(x for x in rows if x['method'].startswith('nearest'))
-    anchor = dict(l1=ref['l1'], ssim=ref['ssim'])
-    for x in rows: x['anchored_total'] = anchored_total(x, anchor)
     best = {m: max((x for x in rows if x['method'] == m), key=lambda x: (x['total'], x['anchored_total'])) for m in sweeps}
     md = ["# Quality / diversity curve (grader protocol, no perceptual test)", "",
           f"Machine: {machine}. Training budget: {a.seconds:g} s of wall clock per model "
