@@ -257,6 +257,7 @@ class Trainer:
         self.memory_format = torch.channels_last if self.channels_last else torch.contiguous_format
         self.model = model.to(self.device, memory_format=self.memory_format)
         self.loss_fn = loss_fn.to(self.device) if isinstance(loss_fn, nn.Module) else loss_fn
+        self.loss_runs_model = getattr(loss_fn, 'needs_model', False)  # e.g. cIMLE: called as loss(model, lr, hr), on noise it picks
         opt_class = {'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}[optimizer.lower()]
         self.optimizer = opt_class([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
         steps_ = steps
@@ -265,7 +266,7 @@ class Trainer:
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
         self.ema = EMA(model, ema_decay) if ema_decay else None
         self.discriminator, self.adversarial_weight, self.d_steps = discriminator, adversarial_weight, d_steps
-        if discriminator is not None and getattr(loss_fn, 'needs_model', False):
+        if discriminator is not None and self.loss_runs_model:
             raise ValueError(f"GAN mode needs the generator's output, which a loss that runs the model itself "
                              f"({type(loss_fn).__name__}) does not return: train it without a discriminator")
         if discriminator is not None:  # GAN mode: the same loop, plus D's own optimizer, schedule and scaler
@@ -306,7 +307,7 @@ def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
     hr = hr.to(self.device, non_blocking=True).float().div_(255).contiguous(memory_format=self.memory_format)
     lr_image = degrade(hr, self.degradation, self.scale, generator=self.generator).contiguous(memory_format=self.memory_format)
     with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
-        if getattr(self.loss_fn, 'needs_model', False):  # e.g. cIMLE: the loss runs the model itself, on noise it picks
+        if self.loss_runs_model:
             sr, loss = None, self.loss_fn(model, lr_image, hr)
         else: sr = model(lr_image)
     if sr is not None: loss = self.loss_fn(sr.float(), hr)
