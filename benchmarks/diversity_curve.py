@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
-from sr_colab.core import shared_dir, make_generator
+from sr_colab.core import shared_dir, make_generator, atomic_write_text
 from sr_colab.data import load_rgb, RandomCropDataset
 from sr_colab.degrade import degrade
 from sr_colab.models import build_model
@@ -34,13 +34,15 @@ from machine import describe_machine, load_now
 def anchored_total(row, anchor) -> int:
     "The row's points with the L1/SSIM ramps' zeros at `anchor` (nearest upsampling on these crops), as the grader defines them."
     p = dict(row['points'])
-    p['l1'] = ramp_points(row['l1'], 10, 0.0, anchor['l1'])
-    p['ssim'] = ramp_points(row['ssim'], 10, 1.0, anchor['ssim'])
+    for test in ('l1', 'ssim'):
+        points, full, _ = GRADER_TESTS[test]
+        p[test] = ramp_points(row[test], points, full, anchor[test])
     return sum(p.values())
 
-def l1_needed_for_a_point(zero:float) -> float:
-    "The largest L1 that still rounds to 1 of 10 points on a ramp from `zero` to 0."
-    return zero * (1 - 0.5 / 10)
+def value_for_points(test:str, points:int, zero:float) -> float:
+    "The value at which `test`'s ramp (its full mark from GRADER_TESTS, zero at `zero`) first rounds to `points`."
+    total, full, _ = GRADER_TESTS[test]
+    return zero + (points - 0.5) / total * (full - zero)
 
 def reading(rows, anchor) -> str:
     "What the table says, computed from it (the benchmark must not carry a fixed verdict)."
@@ -58,14 +60,14 @@ def reading(rows, anchor) -> str:
                      (f"{len(earned)} of them earn L1 or SSIM points." if earned else "none earns an L1 or SSIM point, in either scoring, so no total passes 60."))
     # Energy distance: for a sample X independent of the truth T given the LR, 2E|X-T| >= E|X-X'| + E|T-T'|, and E|T-T'| >= L1*,
     # the error of the best possible point estimate (the posterior median). So at diversity D, L1 >= (D + L1*) / 2.
-    need = {name: (l1_needed_for_a_point(zero), 2 * l1_needed_for_a_point(zero) - 0.05)
+    need = {name: (value_for_points('l1', 1, zero), 2 * value_for_points('l1', 1, zero) - 0.05)
             for name, zero in (("the grader's ramp", zero_l1), ('the anchored ramp', anchor['l1']))}
     lines.append("Why: for seed-driven samples X and the truth T, 2E|X-T| >= E|X-X'| + E|T-T'| (energy distance), and E|T-T'| is at least "
                  "L1*, the error of the best possible point estimate, so a sampler at diversity D has L1 >= (D + L1*) / 2. One L1 point at "
                  "D = 0.05 needs " + " and ".join(f"L1 <= {l1:.4f} on {name}, so L1* <= {star:.4f}" for name, (l1, star) in need.items()) +
                  f"; the noise-free plain model has L1 {plain['l1']:.4f}.")
     # Consistency and diversity give at most 60, so 63 needs 3 SSIM points at diversity ~0.05 when L1 gives none.
-    ssim3 = {name: zero + 0.25 * (1 - zero) for name, zero in (("the grader's ramp", zero_ssim), ('the anchored ramp', anchor['ssim']))}
+    ssim3 = {name: value_for_points('ssim', 3, zero) for name, zero in (("the grader's ramp", zero_ssim), ('the anchored ramp', anchor['ssim']))}
     lines.append("With no L1 point, 63/80 needs 3 SSIM points at that diversity: SSIM >= " +
                  " or ".join(f"{v:.3f} on {name}" for name, v in ssim3.items()) +
                  f"; the noise-free plain model reaches {plain['ssim']:.3f}.")
@@ -216,8 +218,8 @@ def main():
            "The curve (L1 and SSIM against diversity, per method) is drawn to `benchmarks/results/diversity_curve.png` by the script; generated pictures are not committed.", "", reading(rows, anchor), "",
            f"Command: `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/diversity_curve.py --seconds {a.seconds:g} --bsds {a.bsds} --model {a.model}" + (f" --widths {a.widths}" if a.model == 'ResidualSR' else '') + f" --samples {a.samples}`  ",
            f"Total run time {time.time() - t0:.0f} s; torch {torch.__version__}, {platform.platform()}."]
-    (out/'diversity_curve.md').write_text('\n'.join(md) + '\n')
-    (out/'diversity_curve.json').write_text(json.dumps(dict(runs=runs, rows=rows, seconds=a.seconds,
+    atomic_write_text(out/'diversity_curve.md', '\n'.join(md) + '\n')
+    atomic_write_text(out/'diversity_curve.json', json.dumps(dict(runs=runs, rows=rows, seconds=a.seconds,
                                                             images=[str(p.relative_to(root)) for p, _ in images]), indent=1))
     print('\n'.join(md))
 
