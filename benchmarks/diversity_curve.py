@@ -112,11 +112,10 @@ def train(model, loss_kind, dataset, seconds, batch_size, samples=4, seed=0, dev
 def bicubic_noise(sigma):
     "bicubic + per-pixel Gaussian noise of `sigma` (0-255 units) from the seed, LR pixels pinned."
     def superresolve(img, *args, seed=2019):
-        lr = torch.from_numpy(np.asarray(img, dtype=np.float32) / 255).permute(2, 0, 1)[None]
+        lr = image_to_tensor(img)[None]
         up = F.interpolate(lr, scale_factor=4, mode='bicubic', align_corners=False)
         up = (up + draw_noise(up.shape, make_generator(seed)) * sigma / 255).clamp(0, 1)
-        up[..., 2::4, 2::4] = lr
-        return Image.fromarray(up[0].mul(255).round().byte().permute(1, 2, 0).numpy())
+        return tensor_to_image(enforce_consistency(up, lr, 'nearest', 4)[0])
     return superresolve
 
 def nearest_up(img, *args, seed=2019):
