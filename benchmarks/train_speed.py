@@ -139,7 +139,7 @@ def main():
     res['conv_peak_gflops'] = max(conv_peak(device, False), conv_peak(device, True))
     res['fraction_of_peak'] = res['achieved_gflops'] / res['conv_peak_gflops']
 
-    # 3. checkpoint cost: one save (model + Adam + scheduler + RNGs + EMA) against the default interval
+    # 3. checkpoint cost: one save (model + Adam + clock + RNGs + EMA) against the default interval
     trainer.ema = __import__('sr_colab.train', fromlist=['EMA']).EMA(trainer.model, 0.999)
     saves = []
     for _ in range(3):

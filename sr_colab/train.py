@@ -21,8 +21,8 @@ from .data import RandomCropDataset
 
 # %% auto #0
 __all__ = ['get_rng_state', 'set_rng_state', 'state_digest', 'Checkpointer', 'epoch_batches', 'ResumableBatches', 'lr_factor',
-           'EMA', 'distributed_context', 'Trainer', 'plot_curves', 'train_loop', 'infinite_batches', 'tiny_trainer',
-           'main', 'loss_weight_search', 'search_table']
+           'TrainingClock', 'EMA', 'distributed_context', 'Trainer', 'plot_curves', 'train_loop', 'infinite_batches',
+           'tiny_trainer', 'main', 'loss_weight_search', 'search_table']
 
 # %% ../nbs/06_train.ipynb #3855ea35
 def get_rng_state() -> dict:
@@ -161,21 +161,51 @@ class ResumableBatches:
             epoch, start = epoch + 1, 0
 
 # %% ../nbs/06_train.ipynb #3bc6eacb
-def lr_factor(step:int, steps:int, # current step, total steps
+def lr_factor(step:int, steps:int|None, # current step, total steps (None when `progress` is given)
               warmup:int=0, # linear warm-up steps
               schedule:str='cosine', # 'cosine', 'step' or 'constant'
               min_lr:float=0.01, # cosine ends at this fraction of the peak
-              step_size:int|None=None, gamma:float=0.5, # 'step': multiply by gamma every step_size steps
+              step_size:int|None=None, gamma:float=0.5, # 'step': multiply by gamma every step_size steps (default: thirds)
+              progress:float|None=None, # 0-1, e.g. of a time budget: replaces the step count after warm-up
              ) -> float:
     "The multiplier of the peak learning rate at `step`."
     if step < warmup: return (step + 1) / warmup
     if schedule == 'constant': return 1.0
-    if schedule == 'cosine':
-        t = min(1.0, (step - warmup) / max(1, steps - warmup))
-        return min_lr + (1 - min_lr) * 0.5 * (1 + math.cos(math.pi * t))
-    if schedule == 'step': return gamma ** ((step - warmup) // (step_size or max(1, steps // 3)))
+    t = min(1.0, (step - warmup) / max(1, steps - warmup)) if progress is None else min(1.0, max(0.0, progress))
+    if schedule == 'cosine': return min_lr + (1 - min_lr) * 0.5 * (1 + math.cos(math.pi * t))
+    if schedule == 'step':
+        if progress is not None: return gamma ** min(2, int(3 * t)) if step_size is None else gamma ** ((step - warmup) // step_size)
+        return gamma ** ((step - warmup) // (step_size or max(1, steps // 3)))
     raise ValueError(f"unknown schedule {schedule!r}; use 'cosine', 'step' or 'constant'")
 
+# %% ../nbs/06_train.ipynb #3100ed56
+class TrainingClock:
+    "Progress (0 to 1) through `seconds` of training, as a replayable, piecewise-linear function of the step."
+    def __init__(self, seconds:float, # the run's whole training-time budget, across resumes
+                 every:int=50, # steps per measuring window
+                 anchors:list|None=None, # [step, progress, progress per step] triples, e.g. from a checkpoint
+                 replay:bool=False, # True: follow `anchors` as given, measure nothing
+                ):
+        if not seconds or seconds <= 0: raise ValueError(f"a training-time budget must be positive seconds, not {seconds!r}")
+        self.seconds, self.every, self.replay = float(seconds), every, replay
+        self.anchors = [list(a) for a in anchors] if anchors else [[0, 0.0, 0.0]]
+        self._window = None  # (step, perf_counter) where the current window began, in this process
+
+    def progress(self, step:int) -> float:
+        s, p, rate = next(a for a in reversed(self.anchors) if a[0] <= step)
+        return p + (step - s) * rate
+
+    def tick(self, step:int):
+        "Call before each step: at every `every`-th step, anchor the rate measured over the window just ended."
+        now = time.perf_counter()
+        if self.replay: return
+        if self._window is not None and step % self.every == 0 and step > self._window[0]:
+            s0, t0 = self._window
+            self.anchors = [a for a in self.anchors if a[0] < step]  # a resumed run re-measures from its checkpoint
+            self.anchors.append([step, self.progress(step), (now - t0) / (step - s0) / self.seconds])
+        if self._window is None or step % self.every == 0: self._window = (step, now)
+
+# %% ../nbs/06_train.ipynb #078172ba
 class EMA:
     "An exponential moving average of a model's weights, kept as a model copy (`.model`) for validation and export."
     def __init__(self, model:nn.Module, decay:float=0.999):
@@ -208,7 +238,7 @@ class Trainer:
     def __init__(self, model:nn.Module, # maps LR (N, 3, h, w) to SR (N, 3, 4h, 4w)
                  dataset, # yields uint8 (3, H, W) HR crops
                  loss_fn=F.l1_loss, # loss(sr, hr) -> a tensor, or a dict with 'total' and terms to log (CombinedLoss)
-                 steps:int=1000, # total optimisation steps
+                 steps:int|None=None, # total optimisation steps; None: 1000, or unlimited with `train_seconds`
                  batch_size:int=16, # per process
                  lr:float=1e-3, # peak learning rate
                  optimizer:str='adam', # 'adam' or 'adamw'
@@ -228,6 +258,8 @@ class Trainer:
                  save_every_seconds:float|None=600, # and every this many seconds of wall clock
                  keep:int=3, # newest checkpoints kept (plus best.pt)
                  time_budget:float|None=None, # seconds this session may train; stops cleanly with a final save
+                 train_seconds:float|None=None, # the whole run's training time, across resumes: the schedule follows it
+                 clock_anchors:list|None=None, # a finished run's `TrainingClock` anchors: replay its schedule exactly
                  device=None, # None: the best available (cuda:LOCAL_RANK under torchrun)
                  precision:str='auto', # 'auto' (by device), 'fp32', 'fp16' or 'bf16'
                  channels_last:bool|None=None, # None: on CUDA only
@@ -243,13 +275,14 @@ class Trainer:
         if device is None and self.world_size > 1 and torch.cuda.is_available(): device = f'cuda:{local_rank}'
         self.device = pick_device(device)
         if self.device.type == 'cuda': torch.cuda.set_device(self.device)
+        if steps is None and train_seconds is None: steps = 1000
         self.dataset, self.steps, self.batch_size, self.seed = dataset, steps, batch_size, seed
         self.degradation, self.scale, self.grad_clip, self.progress = degradation, scale, grad_clip, progress
         self.val_every, self.save_every_steps, self.save_every_seconds = val_every, save_every_steps, save_every_seconds
         self.time_budget, self.num_workers = time_budget, num_workers
         self.config = dict(steps=steps, batch_size=batch_size, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
                            schedule=schedule, warmup_steps=warmup_steps, degradation=degradation, scale=scale,
-                           seed=seed, world_size=self.world_size)
+                           seed=seed, world_size=self.world_size, train_seconds=train_seconds)
         # precision and layout follow the device
         self.amp_dtype = autocast_dtype(self.device) if precision == 'auto' else {
             'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}[precision]
@@ -260,9 +293,11 @@ class Trainer:
         self.loss_runs_model = getattr(loss_fn, 'needs_model', False)  # e.g. cIMLE: called as loss(model, lr, hr), on noise it picks
         opt_class = {'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}[optimizer.lower()]
         self.optimizer = opt_class([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
-        steps_ = steps
-        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: lr_factor(
-            s, steps_, warmup_steps, schedule, min_lr, step_size, gamma))
+        # the learning rate is set from lr_factor at the top of every step: no scheduler state to checkpoint
+        self.lr, self.d_lr = lr, d_lr or lr
+        self.schedule = dict(warmup=warmup_steps, schedule=schedule, min_lr=min_lr, step_size=step_size, gamma=gamma)
+        self.clock = (TrainingClock(train_seconds, anchors=clock_anchors, replay=clock_anchors is not None)
+                      if train_seconds is not None else None)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
         self.ema = EMA(model, ema_decay) if ema_decay else None
         self.discriminator, self.adversarial_weight, self.d_steps = discriminator, adversarial_weight, d_steps
@@ -272,8 +307,6 @@ class Trainer:
         if discriminator is not None:  # GAN mode: the same loop, plus D's own optimizer, schedule and scaler
             discriminator.to(self.device, memory_format=self.memory_format)
             self.d_optimizer = opt_class(discriminator.parameters(), lr=d_lr or lr, betas=(0.5, 0.999) if optimizer == 'adam' else (0.9, 0.999))
-            self.d_scheduler = torch.optim.lr_scheduler.LambdaLR(self.d_optimizer, lambda s: lr_factor(
-                s, steps_, warmup_steps, schedule, min_lr, step_size, gamma))
             self.d_scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
             self.d_ddp = (torch.nn.parallel.DistributedDataParallel(discriminator, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
                           if self.world_size > 1 else None)
@@ -297,6 +330,23 @@ def _as_uint8_chw(image, scale):
     h, w = t.shape[-2] // scale * scale, t.shape[-1] // scale * scale
     return t[..., :h, :w].contiguous()
 
+# %% ../nbs/06_train.ipynb #9bcd59c6
+@patch
+def fraction_done(self:Trainer) -> float:
+    "How far the run is, 0 to 1: the larger of the step and the time-budget fractions."
+    by_steps = self.step / self.steps if self.steps else 0.0
+    return max(by_steps, self.clock.progress(self.step) if self.clock is not None else 0.0)
+
+@patch
+def set_lr(self:Trainer) -> float:
+    "Write this step's learning rate into the optimizer(s); returns the multiplier of the peak."
+    progress = self.clock.progress(self.step) if self.clock is not None else None
+    factor = lr_factor(self.step, self.steps, progress=progress, **self.schedule)
+    for g in self.optimizer.param_groups: g['lr'] = self.lr * factor
+    if self.discriminator is not None:
+        for g in self.d_optimizer.param_groups: g['lr'] = self.d_lr * factor
+    return factor
+
 # %% ../nbs/06_train.ipynb #d39d6508
 @patch
 def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
@@ -304,6 +354,7 @@ def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
     "One optimisation step on `hr`; returns the loss (averaged over ranks), NaN/inf when the step was skipped."
     model = self.ddp or self.model
     model.train()
+    self.set_lr()
     hr = hr.to(self.device, non_blocking=True).float().div_(255).contiguous(memory_format=self.memory_format)
     lr_image = degrade(hr, self.degradation, self.scale, generator=self.generator).contiguous(memory_format=self.memory_format)
     with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
@@ -338,8 +389,6 @@ def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
         if self.discriminator is not None: self.discriminator_step(hr, sr.detach(), lr_image)
     else:
         self.log(event='skipped_nonfinite_loss', loss=str(loss_value))
-    self.scheduler.step()
-    if self.discriminator is not None: self.d_scheduler.step()
     self.step += 1
     _crash_point('step', self.step)
     return loss_value
@@ -425,32 +474,31 @@ def state_dict(self:Trainer) -> dict:
     else: rng = [rng]
     cpu = lambda sd: {k: v.detach().cpu() for k, v in sd.items()}
     state = {'spec': getattr(self.model, 'spec', None), 'model': cpu(self.model.state_dict()),
-             'optimizer': self.optimizer.state_dict(), 'scheduler': self.scheduler.state_dict(),
+             'optimizer': self.optimizer.state_dict(), 'clock': self.clock.anchors if self.clock is not None else None,
              'scaler': self.scaler.state_dict(), 'ema': self.ema.state_dict() if self.ema else None,
              'step': self.step, 'epoch': self.epoch, 'batch_in_epoch': self.batch_in_epoch,
              'best_psnr': self.best_psnr, 'rng': rng, 'config': self.config}
     if self.ema is not None: state['state_dict'] = cpu(self.ema.model.state_dict())  # what load_model deploys
     if self.discriminator is not None:
         state.update(discriminator=cpu(self.discriminator.state_dict()), d_optimizer=self.d_optimizer.state_dict(),
-                     d_scheduler=self.d_scheduler.state_dict(), d_scaler=self.d_scaler.state_dict())
+                     d_scaler=self.d_scaler.state_dict())
     return state
 
 @patch
 def load_state_dict(self:Trainer, state:dict):
     "Continue from `state_dict()`'s output."
-    for k in ('batch_size', 'seed', 'world_size', 'degradation'):
+    for k in ('batch_size', 'seed', 'world_size', 'degradation', 'train_seconds'):
         if state['config'].get(k) != self.config[k]:
             warnings.warn(f"resuming with {k}={self.config[k]!r} but the checkpoint used {state['config'].get(k)!r}: "
                           "the run will not replay exactly")
     self.model.load_state_dict(state['model'])
     self.optimizer.load_state_dict(state['optimizer'])
-    self.scheduler.load_state_dict(state['scheduler'])
+    if self.clock is not None and state.get('clock') and not self.clock.replay: self.clock.anchors = [list(a) for a in state['clock']]
     if state['scaler']: self.scaler.load_state_dict(state['scaler'])
     if self.ema is not None and state['ema'] is not None: self.ema.load_state_dict(state['ema'])
     if self.discriminator is not None:
         if 'discriminator' not in state: raise ValueError("GAN mode cannot resume from a checkpoint without a discriminator")
         self.discriminator.load_state_dict(state['discriminator']); self.d_optimizer.load_state_dict(state['d_optimizer'])
-        self.d_scheduler.load_state_dict(state['d_scheduler'])
         if state['d_scaler']: self.d_scaler.load_state_dict(state['d_scaler'])
     self.step, self.epoch, self.batch_in_epoch, self.best_psnr = state['step'], state['epoch'], state['batch_in_epoch'], state['best_psnr']
     rng = state['rng'][self.rank] if self.rank < len(state['rng']) else state['rng'][0]
@@ -502,7 +550,7 @@ def _agree(self:Trainer, *flags:bool) -> list[bool]:
 @patch
 def fit(self:Trainer, resume='auto', # see Trainer.resume
        ) -> Trainer:
-    "Train until `steps` (or the time budget), validating and checkpointing on the way."
+    "Train until `steps` or `train_seconds` are done (or this session's `time_budget` is spent), validating and checkpointing."
     start = time.time()
     resumed = self.resume(resume) is not None
     if not resumed: seed_everything(self.seed + self.rank)  # a fresh start: global RNGs from the seed too
@@ -512,10 +560,15 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
     loader = iter(torch.utils.data.DataLoader(self.dataset, batch_sampler=sampler, num_workers=self.num_workers,
                                               generator=torch.Generator().manual_seed(self.seed + self.step),
                                               pin_memory=self.device.type == 'cuda', persistent_workers=self.num_workers > 0))
-    bar = tqdm(total=self.steps, initial=self.step, disable=not self.progress or self.rank != 0, desc='train')
+    # the bar counts steps, or per cent of the training time when the run has a time budget
+    bar_of = (lambda: self.step) if self.clock is None else (lambda: round(100 * min(1.0, self.fraction_done()), 1))
+    bar = tqdm(total=self.steps if self.clock is None else 100, initial=bar_of(), disable=not self.progress or self.rank != 0,
+               desc='train', unit='step' if self.clock is None else '%')
     last_save, last_saved_step, step_time, save_time, saved = time.time(), self.step, 0.0, 0.0, False
     val = {}
-    while self.step < self.steps:
+    while True:
+        if self.clock is not None: self.clock.tick(self.step)
+        if self.fraction_done() >= 1: break
         now = time.time()
         over_budget = self.time_budget is not None and now - start + 2 * step_time + save_time > self.time_budget
         if self._agree(over_budget)[0]: self.log(event='time_budget_reached'); break
@@ -525,9 +578,10 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
         self.batch_in_epoch += 1
         if self.batch_in_epoch == sampler.per_epoch: self.epoch, self.batch_in_epoch = self.epoch + 1, 0
         self.losses.append(loss)
-        self.log(loss=loss, lr=self.scheduler.get_last_lr()[0], **self.last_terms,
+        self.log(loss=loss, lr=self.optimizer.param_groups[0]['lr'], **self.last_terms,
                  **({'d_loss': self.last_d_loss} if self.discriminator is not None else {}))
-        if self.val_every and (self.step % self.val_every == 0 or self.step == self.steps) and self.val_images:
+        last_step = self.fraction_done() >= 1
+        if self.val_every and (self.step % self.val_every == 0 or last_step) and self.val_images:
             val = self.validate()
             self.log(psnr=val['psnr'], ssim=val['ssim'])
             if self.rank == 0 and self.folder is not None:
@@ -541,7 +595,7 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
             t1 = time.time(); self.save(best=best); save_time, saved = time.time() - t1, True
             last_save, last_saved_step = time.time(), self.step
         val = {}
-        bar.update(1); bar.set_postfix(loss=f'{loss:.4f}', **({'psnr': f"{self.best_psnr:.2f}"} if self.best_psnr > -math.inf else {}))
+        bar.update(bar_of() - bar.n); bar.set_postfix(loss=f'{loss:.4f}', **({'psnr': f"{self.best_psnr:.2f}"} if self.best_psnr > -math.inf else {}))
     bar.close()
     if self.step != last_saved_step or not (resumed or saved): self.save()  # the same decision on every rank
     self.flush_log()

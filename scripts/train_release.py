@@ -1,0 +1,139 @@
+"""Train one of sr_colab's release models with the package's own resumable Trainer, and write its weights and model card.
+
+Usage (from the repository root, one heavy job at a time):
+    flock /tmp/sr_colab_bench.lock .venv/bin/python scripts/train_release.py x4-bicubic --session-minutes 30
+Run the same command again after it stops (a session limit, a kill, a reboot): it resumes from its checkpoints in
+runs_dir()/release/NAME, exactly as a Colab user continues after a disconnect. When the run's whole training-time budget
+(--minutes, fixed by the recipe) is spent, it scores the EMA weights and writes
+    sr_colab/assets/pretrained/NAME.safetensors   the weights (metadata: architecture, config, scale)
+    sr_colab/assets/pretrained/NAME.json          the model card: recipe, data, steps, time, machine, sessions, scores, sha256,
+                                                  and the run's clock anchors
+Reproduce a shipped model bit for bit (same machine kind and thread count) by replaying its card's clock:
+    .venv/bin/python scripts/train_release.py x4-bicubic --replay sr_colab/assets/pretrained/x4-bicubic.json
+The learning rate follows the fraction of the training-time budget spent (sr_colab.train.TrainingClock), so a slow or
+busy minute changes how many steps the run takes, never how it anneals.
+"""
+import argparse, hashlib, json, platform, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+import torch
+from safetensors.torch import save_file
+from tqdm.auto import tqdm
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT/'benchmarks'))
+from machine import describe_machine, load_now
+from sr_colab.core import atomic_write_text, runs_dir, shared_dir, seed_everything
+from sr_colab.data import load_rgb, RandomCropDataset, IMAGE_SUFFIXES
+from sr_colab.models import build_model
+from sr_colab.train import Trainer, state_digest
+
+OUT = ROOT/'sr_colab'/'assets'/'pretrained'
+TRAIN_SETS = ('T91', 'General100', 'BSDS200')  # 391 photos, the ~291-image regime of the published anchors plus BSDS
+# Each recipe is fixed: changing one is a new model. 'minutes' is the whole run's training time on this machine kind.
+RECIPES = {
+    'x4-bicubic': dict(degradation='matlab_bicubic', minutes=45, model='ResidualSRPlus', config=dict(width=32, blocks=8),
+                       crop=64, batch=16, lr=1e-3, warmup=200, ema=0.999, grad_clip=1.0, seed=0,
+                       purpose='the classic benchmark degradation (MATLAB bicubic x4): Set5/Set14-comparable'),
+    'x4-real': dict(degradation='realistic', minutes=40, model='ResidualSRPlus', config=dict(width=32, blocks=8),
+                    crop=64, batch=16, lr=1e-3, warmup=200, ema=0.999, grad_clip=1.0, seed=0,
+                    purpose="people's own photos: blur, noise, JPEG and mixed resizes (the 'realistic' preset)"),
+}
+
+def training_images(root):
+    files = sorted(p for s in TRAIN_SETS for p in (root/'datasets'/s).iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    if len(files) < 300: raise FileNotFoundError(f"expected ~391 training images under {root/'datasets'}, found {len(files)}")
+    return files, [np.asarray(load_rgb(p)) for p in tqdm(files, desc='loading training images')]
+
+def make_trainer(name, recipe, images, folder, session_minutes, anchors=None):
+    seed_everything(recipe['seed'])
+    model = build_model(recipe['model'], **recipe['config'])
+    return Trainer(model, RandomCropDataset(images, crop=recipe['crop'], length=100_000), steps=None,
+                   train_seconds=recipe['minutes'] * 60, clock_anchors=anchors,
+                   time_budget=None if session_minutes is None else session_minutes * 60,
+                   batch_size=recipe['batch'], lr=recipe['lr'], warmup_steps=recipe['warmup'], ema_decay=recipe['ema'],
+                   grad_clip=recipe['grad_clip'], degradation=recipe['degradation'], folder=folder, name=name,
+                   save_every_seconds=300, seed=recipe['seed'], device='cpu', progress=sys.stderr.isatty(),
+                   channels_last=True)  # 1.28x faster than NCHW on this CPU (benchmarks/results/train_speed.md)
+
+def sessions_from_log(folder):
+    "The run's processes, read from its log: where each started and stopped."
+    records = [json.loads(l) for l in (folder/'log.jsonl').read_text().splitlines() if l.strip()]
+    events = [r for r in records if r.get('event') in ('resumed', 'time_budget_reached')]
+    return [{'step': r['step'], 'event': r['event'], **({'checkpoint': r['checkpoint']} if 'checkpoint' in r else {})} for r in events]
+
+def score(model, name, recipe, root):
+    "Y-PSNR / SSIM-Y on Set5 and Set14 by the library's benchmark protocol (grey images on grey values, border 4)."
+    from sr_colab.evaluate import evaluate
+    scores = {}
+    for bench in ('Set5', 'Set14'):
+        folder = root/'benchmarks'/bench
+        if recipe['degradation'] == 'matlab_bicubic':  # the official LR files
+            s = evaluate(model, folder/'HR', folder/'LR_bicubic_x4', out_dir=None, progress=False)['summary']
+        else:  # the model's own degradation, drawn with fixed seeds: held-out photos it never trained on
+            s = evaluate(model, folder/'HR', degradation=recipe['degradation'], seed=0, out_dir=None, progress=False)['summary']
+        scores[bench] = {'psnr_y': s['psnr_y'], 'ssim_y': s['ssim_y']}
+    return scores
+
+def git_commit():
+    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception: return None
+
+def write_release(name, recipe, trainer, files, started, threads, load):
+    model = trainer.ema.model.eval()
+    weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
+    meta = {'architecture': recipe['model'], 'config': json.dumps(recipe['config']), 'scale': '4', 'name': name}
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = OUT/f'{name}.safetensors'
+    save_file(weights, str(path), metadata=meta)
+    sha = hashlib.sha256(path.read_bytes()).hexdigest()  # the file as shipped (its JSON header's key order is not fixed)
+    card = dict(name=name, purpose=recipe['purpose'], architecture=recipe['model'], config=recipe['config'], scale=4,
+                parameters=sum(p.numel() for p in model.parameters()), degradation=recipe['degradation'],
+                training_images={'sets': list(TRAIN_SETS), 'count': len(files), 'folder': '../shared/datasets'},
+                recipe={k: v for k, v in recipe.items() if k not in ('purpose',)}, steps=trainer.step,
+                train_seconds=recipe['minutes'] * 60, sessions=sessions_from_log(trainer.folder),
+                machine=describe_machine(trainer.device, load), threads=threads, torch=torch.__version__,
+                python=platform.python_version(), code_commit=git_commit(),
+                command=f"flock /tmp/sr_colab_bench.lock .venv/bin/python scripts/train_release.py {name} --session-minutes 30  # run again until it says done",
+                reproduce=f".venv/bin/python scripts/train_release.py {name} --replay sr_colab/assets/pretrained/{name}.json",
+                weights=path.name, sha256=sha, weights_digest=state_digest(weights), finished=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
+                clock_anchors=trainer.clock.anchors)
+    return path, card
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('name', choices=sorted(RECIPES))
+    p.add_argument('--session-minutes', type=float, default=None, help="stop this process after this long (resume by running again)")
+    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--replay', default=None, help="a model card: replay its clock anchors in a fresh folder and compare sha256")
+    p.add_argument('--score-only', action='store_true', help="re-score the shipped weights and rewrite the card's scores")
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    name, recipe, root, load = args.name, RECIPES[args.name], shared_dir(), load_now()
+    if args.score_only:
+        from sr_colab.pretrained import load_pretrained
+        card_path = OUT/f'{name}.json'
+        card = json.loads(card_path.read_text())
+        card['scores'] = score(load_pretrained(name), name, recipe, root)
+        atomic_write_text(card_path, json.dumps(card, indent=1) + '\n'); print(json.dumps(card['scores'], indent=1)); return
+    files, images = training_images(root)
+    anchors = json.loads(Path(args.replay).read_text())['clock_anchors'] if args.replay else None
+    folder = runs_dir()/'release'/(name + ('-replay' if args.replay else ''))
+    trainer = make_trainer(name, recipe, images, folder, args.session_minutes, anchors)
+    started = time.time()
+    trainer.fit()
+    if trainer.fraction_done() < 1:
+        print(f"{name}: stopped at step {trainer.step} ({100 * trainer.fraction_done():.1f}% of the training time); "
+              f"run the same command again to continue"); return
+    if args.replay:  # the tensors, not the file: safetensors writes its metadata in no fixed order
+        card = json.loads(Path(args.replay).read_text())
+        digest = state_digest({k: v.detach().cpu().contiguous() for k, v in trainer.ema.model.state_dict().items()})
+        same = digest == card['weights_digest']
+        print(f"replayed {trainer.step} steps: weights digest {digest} {'==' if same else '!='} the card's {card['weights_digest']}")
+        sys.exit(0 if same else 1)
+    path, card = write_release(name, recipe, trainer, files, started, args.threads, load)
+    card['scores'] = score(trainer.ema.model, name, recipe, root)
+    atomic_write_text(OUT/f'{name}.json', json.dumps(card, indent=1) + '\n')
+    print(f"{name}: done, {trainer.step} steps; {path} ({path.stat().st_size / 1e6:.2f} MB), scores {card['scores']}")
+
+if __name__ == '__main__': main()
