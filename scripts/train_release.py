@@ -2,7 +2,7 @@
 
 Usage (from the repository root, one heavy job at a time):
     flock /tmp/sr_colab_bench.lock .venv/bin/python scripts/train_release.py x4-bicubic --session-minutes 30
-Run the same command again after it stops (a session limit, a kill, a reboot): it resumes from its checkpoints in
+Run the same command again after it stops (exit status 75 after a session limit; or a kill, a reboot): it resumes from its checkpoints in
 runs_dir()/release/NAME, exactly as a Colab user continues after a disconnect. When the run's whole training-time budget
 (--minutes, fixed by the recipe) is spent, it scores the EMA weights and writes
     sr_colab/assets/pretrained/NAME.safetensors   the weights (metadata: architecture, config, scale)
@@ -32,10 +32,10 @@ OUT = ROOT/'sr_colab'/'assets'/'pretrained'
 TRAIN_SETS = ('T91', 'General100', 'BSDS200')  # 391 photos, the ~291-image regime of the published anchors plus BSDS
 # Each recipe is fixed: changing one is a new model. 'minutes' is the whole run's training time on this machine kind.
 RECIPES = {
-    'x4-bicubic': dict(degradation='matlab_bicubic', minutes=45, model='ResidualSRPlus', config=dict(width=32, blocks=8),
+    'x4-bicubic': dict(degradation='matlab_bicubic', minutes=40, model='ResidualSRPlus', config=dict(width=32, blocks=8),
                        crop=64, batch=16, lr=1e-3, warmup=200, ema=0.999, grad_clip=1.0, seed=0,
                        purpose='the classic benchmark degradation (MATLAB bicubic x4): Set5/Set14-comparable'),
-    'x4-real': dict(degradation='realistic', minutes=40, model='ResidualSRPlus', config=dict(width=32, blocks=8),
+    'x4-real': dict(degradation='realistic', minutes=30, model='ResidualSRPlus', config=dict(width=32, blocks=8),
                     crop=64, batch=16, lr=1e-3, warmup=200, ema=0.999, grad_clip=1.0, seed=0,
                     purpose="people's own photos: blur, noise, JPEG and mixed resizes (the 'realistic' preset)"),
 }
@@ -124,7 +124,7 @@ def main():
     trainer.fit()
     if trainer.fraction_done() < 1:
         print(f"{name}: stopped at step {trainer.step} ({100 * trainer.fraction_done():.1f}% of the training time); "
-              f"run the same command again to continue"); return
+              f"run the same command again to continue"); sys.exit(75)  # EX_TEMPFAIL: not done yet
     if args.replay:  # the tensors, not the file: safetensors writes its metadata in no fixed order
         card = json.loads(Path(args.replay).read_text())
         digest = state_digest({k: v.detach().cpu().contiguous() for k, v in trainer.ema.model.state_dict().items()})
