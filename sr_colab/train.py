@@ -6,7 +6,7 @@ Docs: https://sr-colab.github.io/sr_colab/train.html.md"""
 
 # %% ../nbs/06_train.ipynb #0c880a3d
 from __future__ import annotations
-import copy, hashlib, io, json, math, os, random, signal, sys, time, warnings
+import copy, hashlib, io, json, math, os, random, signal, sys, time, uuid, warnings
 from pathlib import Path
 import numpy as np
 import torch
@@ -20,9 +20,10 @@ from .degrade import degrade
 from .data import RandomCropDataset
 
 # %% auto #0
-__all__ = ['get_rng_state', 'set_rng_state', 'state_digest', 'Checkpointer', 'epoch_batches', 'ResumableBatches', 'lr_factor',
-           'TrainingClock', 'EMA', 'distributed_context', 'Trainer', 'plot_curves', 'train_loop', 'infinite_batches',
-           'tiny_trainer', 'main', 'loss_weight_search', 'search_table']
+__all__ = ['OVERRIDABLE', 'get_rng_state', 'set_rng_state', 'state_digest', 'Checkpointer', 'read_jsonl', 'RunLock',
+           'epoch_batches', 'ResumableBatches', 'lr_factor', 'TrainingClock', 'EMA', 'distributed_context', 'Trainer',
+           'config_changes', 'plot_curves', 'train_loop', 'infinite_batches', 'tiny_trainer', 'main',
+           'loss_weight_search', 'search_table']
 
 # %% ../nbs/06_train.ipynb #3855ea35
 def get_rng_state() -> dict:
@@ -124,13 +125,79 @@ def read(self:Checkpointer, path:str|Path, map_location='cpu') -> dict:
     return blob
 
 @patch
-def load_latest(self:Checkpointer, map_location='cpu') -> tuple[dict|None, Path|None]:
+def load_latest(self:Checkpointer, map_location='cpu',
+                run_id:str|None=None, # only a checkpoint of this run (or one older than run ids)
+               ) -> tuple[dict|None, Path|None]:
     "The newest checkpoint that reads and verifies, and its path; (None, None) if there is none."
     for p in self.step_files() + [self.folder/'best.pt']:
         if not p.is_file(): continue
-        try: return self.read(p, map_location), p
-        except ValueError as e: warnings.warn(f"{e}; skipped, trying the previous one")
+        try: state = self.read(p, map_location)
+        except ValueError as e: warnings.warn(f"{e}; skipped, trying the previous one"); continue
+        if run_id is not None and state.get('run_id') not in (None, run_id):
+            warnings.warn(f"{p} belongs to run {state['run_id']}, not to this folder's run {run_id}; skipped"); continue
+        return state, p
     return None, None
+
+# %% ../nbs/06_train.ipynb #9508347d
+def read_jsonl(path:str|Path, # a JSON-lines file, possibly cut short by a crash
+              ) -> list[dict]:
+    "The records of a JSON-lines file; a line that does not parse (a torn last line) is skipped with a warning naming it."
+    records = []
+    for number, line in enumerate(Path(path).read_text(errors='replace').splitlines(), 1):
+        if not line.strip(): continue
+        try: records.append(json.loads(line))
+        except json.JSONDecodeError: warnings.warn(f"{path}, line {number}: not a complete JSON record (a write cut short?); skipped")
+    return records
+
+# %% ../nbs/06_train.ipynb #2f9b017d
+class RunLock:
+    "A lock file naming the process that writes a run folder; refuses a second writer, takes over a dead one's."
+    def __init__(self, folder:str|Path): self.path, self.held = Path(folder)/'run.lock', False
+
+    def owner(self) -> dict|None:
+        try: return json.loads(self.path.read_text())
+        except FileNotFoundError: return None
+        except (json.JSONDecodeError, OSError): return {}  # created but not yet (or never) written
+
+    def stale(self, owner:dict) -> bool:
+        "True when the owner is certainly gone: same host and no such process (or an unreadable, old lock)."
+        if not owner: return time.time() - self.path.stat().st_mtime > 30
+        if owner.get('host') != _host(): return False  # another machine: we cannot tell, so it holds
+        if owner.get('pid') == os.getpid(): return True   # ours, left by an earlier fit in this process
+        try: os.kill(owner['pid'], 0)
+        except ProcessLookupError: return True
+        except PermissionError: return False
+        return False
+
+def _host() -> str:
+    import socket
+    return socket.gethostname()
+
+# %% ../nbs/06_train.ipynb #35f81867
+@patch
+def acquire(self:RunLock):
+    "Take the lock or raise RuntimeError naming the process that holds it."
+    self.path.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(2):
+        try: fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666)
+        except FileExistsError:
+            owner = self.owner()
+            if owner is None: continue  # released meanwhile
+            if attempt == 0 and self.stale(owner):
+                warnings.warn(f"{self.path}: taking over a stale lock of pid {owner.get('pid')} on {owner.get('host')} (no longer running)")
+                self.path.unlink(missing_ok=True); continue
+            raise RuntimeError(f"{self.path.parent} is in use by pid {owner.get('pid')} on {owner.get('host')} since "
+                               f"{owner.get('started')} (another notebook tab or process?). Wait for it or stop it, or train "
+                               f"in another folder. If that process is surely gone, delete {self.path}.") from None
+        with os.fdopen(fd, 'w') as f: json.dump({'pid': os.getpid(), 'host': _host(), 'started': time.strftime('%Y-%m-%d %H:%M:%S')}, f)
+        self.held = True
+        return self
+    raise RuntimeError(f"could not take the lock {self.path}")
+
+@patch
+def release(self:RunLock):
+    if self.held and (self.owner() or {}).get('pid') == os.getpid(): self.path.unlink(missing_ok=True)
+    self.held = False
 
 # %% ../nbs/06_train.ipynb #75171c12
 def epoch_batches(length:int, # dataset length
@@ -282,7 +349,9 @@ class Trainer:
         self.time_budget, self.num_workers = time_budget, num_workers
         self.config = dict(steps=steps, batch_size=batch_size, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
                            schedule=schedule, warmup_steps=warmup_steps, degradation=degradation, scale=scale,
-                           seed=seed, world_size=self.world_size, train_seconds=train_seconds)
+                           seed=seed, world_size=self.world_size, train_seconds=train_seconds, min_lr=min_lr,
+                           step_size=step_size, gamma=gamma, grad_clip=grad_clip, ema_decay=ema_decay,
+                           model=getattr(model, 'spec', None))
         # precision and layout follow the device
         self.amp_dtype = autocast_dtype(self.device) if precision == 'auto' else {
             'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}[precision]
@@ -320,6 +389,8 @@ class Trainer:
         self.fresh_indices = isinstance(dataset, RandomCropDataset)
         self.val_images = None if val_images is None else [_as_uint8_chw(v, scale) for v in val_images]
         self.checkpointer = Checkpointer(folder, name, keep, self.rank) if checkpoints else None
+        self.lock = RunLock(self.checkpointer.folder) if checkpoints and self.rank == 0 else None
+        self.run_id = None
         self.folder = self.checkpointer.folder if checkpoints else (Path(folder) if folder else None)
         self.step, self.epoch, self.batch_in_epoch, self.best_psnr = 0, 0, 0, -math.inf
         self.losses, self.history, self._pending_log = [], [], []
@@ -477,7 +548,7 @@ def state_dict(self:Trainer) -> dict:
              'optimizer': self.optimizer.state_dict(), 'clock': self.clock.anchors if self.clock is not None else None,
              'scaler': self.scaler.state_dict(), 'ema': self.ema.state_dict() if self.ema else None,
              'step': self.step, 'epoch': self.epoch, 'batch_in_epoch': self.batch_in_epoch,
-             'best_psnr': self.best_psnr, 'rng': rng, 'config': self.config}
+             'best_psnr': self.best_psnr, 'rng': rng, 'config': self.config, 'run_id': self.run_id}
     if self.ema is not None: state['state_dict'] = cpu(self.ema.model.state_dict())  # what load_model deploys
     if self.discriminator is not None:
         state.update(discriminator=cpu(self.discriminator.state_dict()), d_optimizer=self.d_optimizer.state_dict(),
@@ -487,11 +558,11 @@ def state_dict(self:Trainer) -> dict:
 @patch
 def load_state_dict(self:Trainer, state:dict):
     "Continue from `state_dict()`'s output."
-    for k in ('batch_size', 'seed', 'world_size', 'degradation', 'train_seconds'):
-        if state['config'].get(k) != self.config[k]:
-            warnings.warn(f"resuming with {k}={self.config[k]!r} but the checkpoint used {state['config'].get(k)!r}: "
-                          "the run will not replay exactly")
-    self.model.load_state_dict(state['model'])
+    try: self.model.load_state_dict(state['model'])
+    except RuntimeError as e:
+        raise ValueError(f"the checkpoint in {self.folder} holds a model of another shape than this one "
+                         f"({str(e).splitlines()[1].strip() if len(str(e).splitlines()) > 1 else e}); it was made with "
+                         f"{state.get('spec') or 'another model'}. Build that model to continue the run, or train this one in another folder.") from None
     self.optimizer.load_state_dict(state['optimizer'])
     if self.clock is not None and state.get('clock') and not self.clock.replay: self.clock.anchors = [list(a) for a in state['clock']]
     if state['scaler']: self.scaler.load_state_dict(state['scaler'])
@@ -506,6 +577,32 @@ def load_state_dict(self:Trainer, state:dict):
     self.generator.set_state(rng['degrade'])
     if 'loss' in rng: self.loss_fn.generator.set_state(rng['loss'])
 
+# %% ../nbs/06_train.ipynb #618786cc
+OVERRIDABLE = ('lr', 'steps', 'train_seconds', 'warmup_steps', 'min_lr', 'schedule', 'step_size', 'gamma',
+               'weight_decay', 'grad_clip', 'ema_decay', 'adversarial_weight')
+
+def config_changes(saved:dict, current:dict) -> dict:
+    "{key: (saved, current)} for every setting the two configs share that differs (tuples and lists alike)."
+    plain = lambda v: json.loads(json.dumps(v, default=str))
+    return {k: (saved[k], current[k]) for k in sorted(saved.keys() & current.keys()) if plain(saved[k]) != plain(current[k])}
+
+@patch
+def check_config(self:Trainer, saved:dict, # the config the run was started (or last overridden) with
+                 override=(), # keys of OVERRIDABLE the caller allows to change
+                ) -> dict:
+    "Refuse a resume whose settings differ from the run's, unless each change is overridable and overridden."
+    changes = config_changes(saved, self.config)
+    if not changes: return {}
+    said = ', '.join(f"{k} {a!r} -> {b!r}" for k, (a, b) in changes.items())
+    fixed = [k for k in changes if k not in OVERRIDABLE]
+    if fixed: raise ValueError(f"{self.folder} holds a run made with other settings ({said}). {', '.join(fixed)} "
+                               f"define{'s' if len(fixed) == 1 else ''} the run: train with these settings in another folder (or name).")
+    missing = [k for k in changes if k not in override]
+    if missing: raise ValueError(f"resuming {self.folder} with changed settings ({said}). To continue the run with the new "
+                                 f"value{'s' if len(missing) > 1 else ''}, call fit(override={missing!r}); to keep the run as it was, "
+                                 "pass the old values; or start over in another folder.")
+    return changes
+
 # %% ../nbs/06_train.ipynb #10c4d4b8
 @patch
 def save(self:Trainer, best:bool=False) -> Path|None:
@@ -517,25 +614,55 @@ def save(self:Trainer, best:bool=False) -> Path|None:
     self.flush_log()
     return self.checkpointer.save(state, self.step, best=best)
 
+# %% ../nbs/06_train.ipynb #918aaf1d
 @patch
-def resume(self:Trainer, resume='auto', # 'auto': latest if any; True: must exist; False: start fresh; or a checkpoint path
+def identity(self:Trainer) -> dict|None:
+    "The run this folder belongs to (its run.json), or None for an unused folder."
+    path = self.folder/'run.json'
+    if not path.is_file(): return None
+    try: return json.loads(path.read_text())
+    except json.JSONDecodeError as e: raise ValueError(f"{path} is damaged ({e}); delete it to adopt the checkpoints beside it") from None
+
+@patch
+def write_identity(self:Trainer):
+    "Record run id and config in run.json (rank 0), atomically."
+    if self.rank != 0 or self.folder is None: return
+    ident = {'run_id': self.run_id, 'config_digest': state_digest(json.loads(json.dumps(self.config, default=str))),
+             'config': self.config, 'written': time.strftime('%Y-%m-%d %H:%M:%S')}
+    self.folder.mkdir(parents=True, exist_ok=True)
+    atomic_write(self.folder/'run.json', lambda f: f.write(json.dumps(ident, indent=1, default=str).encode()))
+
+# %% ../nbs/06_train.ipynb #3b98a523
+@patch
+def resume(self:Trainer, resume='auto', # 'auto': latest if any; True: must exist; False: start fresh (in an unused folder); or a checkpoint path
+           override=(), # settings allowed to differ from the run's (see check_config)
           ) -> Path|None:
     "Load the checkpoint to continue from; returns its path, or None for a fresh start."
-    if resume is False or self.checkpointer is None: return None
+    if self.checkpointer is None: return None
+    ident = self.identity()
+    if resume is False and (ident is not None or self.checkpointer.step_files()):
+        newest = self.checkpointer.step_files()[:1]
+        raise FileExistsError(f"{self.folder} already holds run {(ident or {}).get('run_id', '(unnamed)')}"
+                              f"{f' (newest checkpoint: {newest[0].name})' if newest else ''}; resume=False would mix a new run into it. "
+                              "Train in another folder (or name), continue it with resume='auto', or delete the folder to start over.")
     orphans = self.checkpointer.clean_orphans()
     if orphans: warnings.warn(f"removed {len(orphans)} unfinished checkpoint file(s) left by an interrupted save")
     if self.world_size > 1: dist.barrier()  # rank 0 has cleaned up before anyone reads
-    if resume not in ('auto', True): state, path = self.checkpointer.read(resume), Path(resume)
-    else: state, path = self.checkpointer.load_latest()
+    state, path = None, None
+    if resume not in ('auto', True, False): state, path = self.checkpointer.read(resume), Path(resume)
+    elif resume is not False: state, path = self.checkpointer.load_latest(run_id=(ident or {}).get('run_id'))
     if state is None and resume is True: raise FileNotFoundError(f"no checkpoint to resume from in {self.checkpointer.folder}")
+    changes = self.check_config(state['config'], override) if state is not None else {}
     if state is not None: self.load_state_dict(state)
+    fresh_id = uuid.uuid4().hex[:12]  # a checkpoint from before run ids adopts a new one
+    self.run_id = fresh_id if state is None else state.get('run_id') or (ident or {}).get('run_id') or fresh_id
+    if state is None or changes or ident is None: self.write_identity()
     if self.rank == 0 and (self.folder/'log.jsonl').is_file():  # drop records written after this checkpoint (all, if fresh)
-        lines = (self.folder/'log.jsonl').read_text().splitlines()
-        keep = [l for l in lines if l.strip() and state is not None and json.loads(l).get('step', 0) <= self.step]
-        atomic_write(self.folder/'log.jsonl', lambda f: f.write(''.join(l + '\n' for l in keep).encode()))
-        self.history = [json.loads(l) for l in keep]
+        keep = [r for r in read_jsonl(self.folder/'log.jsonl') if state is not None and r.get('step', 0) <= self.step]
+        atomic_write(self.folder/'log.jsonl', lambda f: f.write(''.join(json.dumps(r) + '\n' for r in keep).encode()))
+        self.history = keep
     if state is None: return None
-    self.log(event='resumed', checkpoint=path.name)
+    self.log(event='resumed', checkpoint=path.name, **({'overridden': {k: list(v) for k, v in changes.items()}} if changes else {}))
     return path
 
 # %% ../nbs/06_train.ipynb #cf906c82
@@ -549,10 +676,18 @@ def _agree(self:Trainer, *flags:bool) -> list[bool]:
 
 @patch
 def fit(self:Trainer, resume='auto', # see Trainer.resume
+        override=(), # settings that may differ from the run's when resuming, e.g. ['lr'] (see check_config)
        ) -> Trainer:
     "Train until `steps` or `train_seconds` are done (or this session's `time_budget` is spent), validating and checkpointing."
+    if self.lock is not None: self.lock.acquire()  # before anything touches the folder: one writer per run
+    try: return self._fit(resume, override)
+    finally:
+        if self.lock is not None: self.lock.release()
+
+@patch
+def _fit(self:Trainer, resume, override) -> Trainer:
     start = time.time()
-    resumed = self.resume(resume) is not None
+    resumed = self.resume(resume, override) is not None
     if not resumed: seed_everything(self.seed + self.rank)  # a fresh start: global RNGs from the seed too
     sampler = ResumableBatches(len(self.dataset), self.batch_size, self.seed, self.epoch, self.batch_in_epoch,
                                self.rank, self.world_size, self.fresh_indices)
