@@ -225,6 +225,7 @@ def benchmark_pairs(name_or_folder:str|Path, # 'Set5', 'Set14' (under shared_dir
         folder = folder/lr
     return [BenchmarkPair(name, *_load_pair(hr, lr_path, scale)) for name, hr, lr_path in image_pairs(lr_folder=folder)]
 
+# %% ../nbs/08_evaluate.ipynb #b7a0c006
 def score_benchmark(model_or_name, # a key of BASELINES, an nn.Module, or a callable lr_batch -> sr_batch in [0, 1]
                     benchmark='Set5', # a name or folder for `benchmark_pairs`, or the list it returned
                     scale:int=4, # the factor
