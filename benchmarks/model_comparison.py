@@ -2,8 +2,9 @@
 
 Each model trains with L1 on 64px HR crops of T91 + General100 + BSDS200 (bicubic LR made on the fly by
 `sr_colab.degrade.degrade(hr, 'bicubic')`), Adam with a cosine learning-rate decay over the CPU-time budget, the same
-seed, crops and order for every model. Then it is scored on Set5 and Set14 (LR files from LR_bicubic_x4, HR cropped
-top-left to 4x the LR size, per ../shared/benchmarks/SOURCES.md) with `sr_colab.metrics.psnr_y` (border 4).
+seed, crops and order for every model. Then it is scored on Set5 and Set14 (LR files from LR_bicubic_x4) by
+`sr_colab.evaluate.score_benchmark`, the library's one benchmark protocol: HR cropped top-left to 4x the LR size, output
+rounded to 8 bits, Y-PSNR with border 4, Set14's greyscale bridge on its grey values.
 
 Run it under the shared benchmark lock:
     flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/model_comparison.py --budget 180
@@ -15,12 +16,11 @@ import argparse, ast, json, math, os, sys, time
 from pathlib import Path
 import torch
 import torch.nn.functional as F
-from PIL import Image
 from tqdm.auto import tqdm
 from sr_colab.core import shared_dir, atomic_write_text
-from sr_colab.data import load_rgb, image_to_tensor, RandomCropDataset, IMAGE_SUFFIXES
-from sr_colab.degrade import degrade, upsample
-from sr_colab.metrics import psnr_y
+from sr_colab.data import load_rgb, RandomCropDataset, IMAGE_SUFFIXES
+from sr_colab.degrade import degrade
+from sr_colab.evaluate import benchmark_pairs, score_benchmark
 from sr_colab.models import build_model
 from sr_colab.train import infinite_batches
 from machine import describe_machine
@@ -47,22 +47,10 @@ def training_images(root:Path) -> list:
     if not files: raise FileNotFoundError(f"no training images under {root/'datasets'}")
     return [load_rgb(p) for p in files]
 
-def benchmark_pairs(root:Path, name:str) -> list[tuple]:
-    "(file name, LR, HR, is greyscale) of a benchmark set, HR cropped top-left to 4x the LR size as SOURCES.md says."
-    lr_dir, hr_dir = root/'benchmarks'/name/'LR_bicubic_x4', root/'benchmarks'/name/'HR'
-    pairs = []
-    for p in sorted(lr_dir.glob('*.png')):
-        lr, hr = image_to_tensor(load_rgb(p))[None], image_to_tensor(load_rgb(hr_dir/p.name))[None]
-        with Image.open(hr_dir/p.name) as im: gray = im.mode in ('L', 'I;16', 'I')  # Set14 bridge.png
-        pairs.append((p.name, lr, hr[..., :4 * lr.shape[-2], :4 * lr.shape[-1]], gray))
-    if not pairs: raise FileNotFoundError(f"no LR images in {lr_dir}")
-    return pairs
-
-@torch.no_grad()
 def score(model, pairs) -> dict:
-    "Mean Y-PSNR (border 4) of `model` (a callable LR -> SR) on `pairs`, and per image."
-    per = {name: psnr_y(model(lr).clamp(0, 1), hr, border=4, gray=gray).item() for name, lr, hr, gray in pairs}
-    return dict(mean=sum(per.values()) / len(per), per_image=per)
+    "Mean Y-PSNR of `model` (a baseline name, module or callable) on `pairs`, and per image, by the library's protocol."
+    res = score_benchmark(model, pairs, device='cpu')
+    return dict(mean=res['psnr_y'], ssim_y=res['ssim_y'], per_image={k: v['psnr_y'] for k, v in res['per_image'].items()})
 
 def train_for(model, dataset, cpu_seconds:float, batch_size:int, lr:float, seed:int) -> dict:
     "Train `model` with L1 until `cpu_seconds` of process CPU time are spent; cosine LR decay over that budget."
@@ -106,12 +94,12 @@ def main(argv=None):
     t0 = time.time()
     images = training_images(root)
     dataset = RandomCropDataset(images, crop=args.crop, length=10**7)
-    sets = {s: benchmark_pairs(root, s) for s in args.sets}
+    sets = {s: benchmark_pairs(s, shared=root) for s in args.sets}
     print(f"{len(images)} training images, loaded in {time.time() - t0:.0f} s", file=sys.stderr)
     rows = [dict(label='bicubic (torch, the skip)', name='bicubic', config={}, params=0,
-                 **{s: score(lambda x: upsample(x, 4, 'bicubic'), p) for s, p in sets.items()}),
+                 **{s: score('bicubic', p) for s, p in sets.items()}),
             dict(label='bicubic (MATLAB)', name='matlab_bicubic', config={}, params=0,
-                 **{s: score(lambda x: upsample(x, 4, 'matlab_bicubic'), p) for s, p in sets.items()})]
+                 **{s: score('matlab_bicubic', p) for s, p in sets.items()})]
     for spec in args.models:
         label, name, config = parse_spec(spec)
         torch.manual_seed(args.seed)
@@ -132,7 +120,8 @@ def main(argv=None):
              f"4x SR, L1 training on {args.crop}px HR crops of T91+General100+BSDS200 ({len(images)} images, bicubic LR "
              f"via `degrade(hr, 'bicubic')`), batch {args.batch}, Adam {args.lr:g} with cosine decay over the budget, "
              f"seed {args.seed}. **Budget: {args.budget:g} CPU-seconds of training per model** (process CPU time, "
-             f"{args.threads} torch thread(s)). Scored as Y-PSNR (dB, border 4, `sr_colab.metrics.psnr_y`) on "
+             f"{args.threads} torch thread(s)). Scored as Y-PSNR (dB, border 4, output rounded to 8 bits, "
+             f"`sr_colab.evaluate.score_benchmark`) on "
              + ', '.join(f"{s} ({len(p)} images)" for s, p in sets.items()) + " from LR_bicubic_x4.", '']
     if args.note: lines += [args.note, '']
     head = '| model | config | params | steps | CPU s | wall s | ' + ' | '.join(f'{s} dB | vs MATLAB bicubic' for s in sets) + ' |'
@@ -146,7 +135,7 @@ def main(argv=None):
     lines += ['', f"Machine: {describe_machine('cpu')}, load average {load_start[0]:.1f} at the start, {load_end[0]:.1f} at the end"
               + (" (shared with other jobs, so wall time per step is noisy)" if max(load_start[0], load_end[0]) > args.threads + 0.5 else "")
               + "; the budget is CPU time, so each model got the same compute regardless.",
-              "Set14's bridge.png is greyscale: it is scored on its grey values (`psnr_y(..., gray=True)`), as the "
+              "Set14's bridge.png is greyscale: it is scored on its grey values (`score_benchmark`), as the "
               "published Set14 numbers are (see ../shared/benchmarks/SOURCES.md).", '',
               f"Command: `{cmd}`", '']
     out = Path(__file__).parent/'results'

@@ -1,4 +1,4 @@
-"""Reproduce the SR literature's published x4 "Bicubic" rows (Set5, Set14; Y-PSNR/SSIM, border 4) with sr_colab.evaluate.
+"""Reproduce the SR literature's published x4 "Bicubic" rows (Set5, Set14; Y-PSNR/SSIM, border 4) with sr_colab.evaluate.score_benchmark.
 
 Usage: flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/published_bicubic.py [--shared PATH]
 Writes benchmarks/results/published_bicubic.md and .json.
@@ -6,7 +6,7 @@ Writes benchmarks/results/published_bicubic.md and .json.
 import argparse, json, time
 from pathlib import Path
 from sr_colab.core import shared_dir, atomic_write_text
-from sr_colab.evaluate import evaluate
+from sr_colab.evaluate import benchmark_pairs, score_benchmark
 from machine import describe_machine, load_now
 
 PUBLISHED = {'Set5': (28.42, 0.8104), 'Set14': (26.00, 0.7027)}  # EDSR / RCAN / ESRGAN supplementary tables
@@ -20,17 +20,18 @@ RUNS = [  # (set, LR folder, upscaler, what it shows)
 
 def main():
     p = argparse.ArgumentParser(); p.add_argument('--shared', default=None); args = p.parse_args()
-    bench = shared_dir(args.shared)/'benchmarks'
+    root = shared_dir(args.shared)
     rows, start, load = [], time.time(), load_now()
     for name, folder, model, note in RUNS:
-        s = evaluate(model, lr_folder=bench/name/folder, out_dir=None, progress=False, device='cpu')['summary']
+        s = score_benchmark(model, benchmark_pairs(name, folder, shared=root), device='cpu')
         pub = PUBLISHED[name]
         rows.append(dict(set=name, lr=folder, upscaler=model, note=note, images=s['images'], psnr_y=round(s['psnr_y'], 3),
                          ssim_y=round(s['ssim_y'], 4), published_psnr=pub[0], published_ssim=pub[1],
                          d_psnr=round(s['psnr_y'] - pub[0], 3), d_ssim=round(s['ssim_y'] - pub[1], 4)))
         print(rows[-1])
     lines = ['# Published bicubic rows, reproduced', '',
-             'x4, Y channel (BT.601, rounded to 8 bits), 4-pixel border, SSIM Gaussian 11x11 sigma 1.5 valid; SR rounded to 8 bits.',
+             'x4, `sr_colab.evaluate.score_benchmark`: HR[:4h, :4w], SR rounded to 8 bits, Y channel (BT.601, rounded to 8 bits; '
+             "Set14's greyscale bridge on its grey values), 4-pixel border, SSIM Gaussian 11x11 sigma 1.5 valid.",
              'LR files from ../shared/benchmarks (see its SOURCES.md). Tolerance asked: 0.02 dB / 0.002.', '',
              '| set | LR files | upscaler | ours Y-PSNR / SSIM | published | difference | note |', '|---|---|---|---|---|---|---|']
     for r in rows:

@@ -6,18 +6,19 @@ checkpoints in runs_dir()/quality_<N>min (so a killed run continues where it sto
 
 Protocol: training pairs are random HR crops of the 391 training images, degraded on the fly with MATLAB-style bicubic
 (the kernel that made the benchmark LR files). Evaluation feeds each ../shared/benchmarks/<set>/LR_bicubic_x4 file to the
-model (EMA weights) and compares with HR[:4h, :4w] by `sr_colab.metrics.psnr_y` (rounded BT.601 Y, border 4).
+model (EMA weights) and scores it by `sr_colab.evaluate.score_benchmark`, the library's one benchmark protocol (HR[:4h, :4w],
+output rounded to 8 bits, rounded BT.601 Y, border 4, Set14's greyscale bridge on its grey values).
+Results made before that protocol scored bridge as RGB -> Y, which flattered Set14 by about 0.09 dB.
 Floors/goals from the literature (Y-PSNR x4, Set5 / Set14): bicubic 28.42 / 26.00, SRCNN 30.48 / 27.50, VDSR 31.35 / 28.01.
 """
 import argparse, json, platform, shutil, time
 from pathlib import Path
 import numpy as np
 import torch
-import torch.nn.functional as F
 from tqdm.auto import tqdm
 from sr_colab.core import atomic_write_text, shared_dir, runs_dir, seed_everything
-from sr_colab.data import load_rgb, image_to_tensor, RandomCropDataset, IMAGE_SUFFIXES
-from sr_colab.metrics import psnr_y
+from sr_colab.data import load_rgb, RandomCropDataset, IMAGE_SUFFIXES
+from sr_colab.evaluate import benchmark_pairs, score_benchmark
 from sr_colab.models import build_model
 from sr_colab.train import Trainer, Checkpointer
 from machine import describe_machine, load_now
@@ -30,24 +31,9 @@ def training_images(root):
     if len(files) < 300: raise FileNotFoundError(f"expected ~391 training images under {root/'datasets'}, found {len(files)}")
     return [np.asarray(load_rgb(p)) for p in tqdm(files, desc='loading training images')]
 
-def benchmark_pairs(root, name):
-    "(LR, HR[:4h, :4w]) float tensors in [0, 1] for every image of the set."
-    pairs = []
-    for hr_path in sorted((root/'benchmarks'/name/'HR').iterdir()):
-        lr = image_to_tensor(load_rgb(root/'benchmarks'/name/'LR_bicubic_x4'/hr_path.name))[None]
-        hr = image_to_tensor(load_rgb(hr_path))[None]
-        pairs.append((lr, hr[..., :4 * lr.shape[-2], :4 * lr.shape[-1]]))
-    return pairs
-
-@torch.no_grad()
 def evaluate(model, pairs):
-    "Mean Y-PSNR (border 4) of `model` and of torch's bicubic upsampling over `pairs`."
-    model.eval()
-    ours, bicubic = [], []
-    for lr, hr in pairs:
-        ours.append(psnr_y(model(lr).clamp(0, 1), hr, border=4).item())
-        bicubic.append(psnr_y(F.interpolate(lr, scale_factor=4, mode='bicubic', align_corners=False).clamp(0, 1), hr, border=4).item())
-    return float(np.mean(ours)), float(np.mean(bicubic))
+    "Mean Y-PSNR of `model` and of torch's bicubic upsampling on `pairs`, by the library's benchmark protocol."
+    return tuple(score_benchmark(m, pairs, device='cpu')['psnr_y'] for m in (model, 'bicubic'))
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -67,7 +53,7 @@ def main():
     config['widths'] = tuple(config['widths']) if 'widths' in config else config.get('widths')
     config = {k: v for k, v in config.items() if v is not None}
     dataset = RandomCropDataset(training_images(root), crop=args.crop, length=100_000)
-    sets = {name: benchmark_pairs(root, name) for name in ('Set5', 'Set14')}
+    sets = {name: benchmark_pairs(name, shared=root) for name in ('Set5', 'Set14')}
 
     # the cosine schedule needs a step count: measure this machine's step time on a few throwaway steps first
     seed_everything(args.seed)
@@ -111,7 +97,8 @@ def main():
 {args.model} {res['model']['config']} ({res['model']['parameters']:,} parameters), {trainer.step} steps (of {steps} planned) of batch {args.batch}
 x {args.crop}px HR crops ({res['images_seen']:,} crops) from T91 + General100 + BSDS200, {args.degradation} LR made on the fly,
 L1, Adam lr {args.lr:g} with warm-up and cosine decay over the budget, grad clip 1, EMA {args.ema}; evaluated with the EMA weights
-on the official LR_bicubic_x4 files against HR[:4h, :4w], `psnr_y` (rounded Y, border 4).
+on the official LR_bicubic_x4 files by `score_benchmark` (HR[:4h, :4w], output rounded to 8 bits, rounded Y, border 4,
+Set14's greyscale bridge on its grey values).
 
 | | Set5 Y-PSNR | Set14 Y-PSNR |
 |---|---|---|

@@ -8,18 +8,20 @@ Docs: https://sr-colab.github.io/sr_colab/evaluate.html.md"""
 from __future__ import annotations
 import csv, io, math, time
 from pathlib import Path
+from typing import NamedTuple
 import numpy as np
 import torch
 import torch.nn as nn
 from PIL import Image, ImageDraw
 from tqdm.auto import tqdm
-from .core import pick_device, atomic_write, atomic_write_text, make_generator
+from .core import pick_device, atomic_write, atomic_write_text, make_generator, shared_dir
 from .data import IMAGE_SUFFIXES, load_rgb, image_to_tensor, tensor_to_image
 from .degrade import degrade, upsample, DOWNSAMPLERS
 from .metrics import psnr, psnr_y, ssim_y, grader_ssim, l1, lr_consistency, perceptual_distance, vgg16_features
 
 # %% auto #0
-__all__ = ['BASELINES', 'METRIC_COLUMNS', 'as_upscaler', 'image_pairs', 'image_grid', 'evaluate', 'summary_table', 'eval_command']
+__all__ = ['BASELINES', 'METRIC_COLUMNS', 'as_upscaler', 'image_pairs', 'image_grid', 'evaluate', 'summary_table',
+           'BenchmarkPair', 'benchmark_pairs', 'score_benchmark', 'eval_command']
 
 # %% ../nbs/08_evaluate.ipynb #3e359e21
 BASELINES = {'nearest': lambda lr, scale: upsample(lr, scale, 'nearest'),
@@ -73,10 +75,34 @@ def _is_gray(path:Path) -> bool:
     "True when the file itself is greyscale (mode L, LA, I, I;16): the protocol scores it on grey values."
     with Image.open(path) as im: return im.mode in ('1', 'L', 'LA', 'I', 'I;16', 'I;16B', 'I;16L', 'F')
 
+# %% ../nbs/08_evaluate.ipynb #5d1b7c20
+def _load_pair(hr_path:Path, lr_path:Path, scale:int=4) -> tuple:
+    "(lr, hr, gray): the LR file as (1, 3, h, w), HR cropped top-left to (scale*h, scale*w), and whether HR is a grey file."
+    hr, lr = image_to_tensor(load_rgb(hr_path))[None], image_to_tensor(load_rgb(lr_path))[None]
+    h, w = lr.shape[-2:]
+    if hr.shape[-2] < scale * h or hr.shape[-1] < scale * w:
+        raise ValueError(f"HR {hr_path} ({hr.shape[-1]}x{hr.shape[-2]}) is smaller than {scale}x its LR {lr_path} ({w}x{h})")
+    gray = _is_gray(hr_path)
+    if gray and not torch.equal(lr, lr[:, :1].expand_as(lr)):
+        raise ValueError(f"HR {hr_path} is greyscale but its LR {lr_path} has colour: not a pair of the same image")
+    return lr, hr[..., :scale * h, :scale * w], gray
+
+
 # %% ../nbs/08_evaluate.ipynb #8ac94694
 METRIC_COLUMNS = ('psnr_y', 'ssim_y', 'psnr_rgb', 'grader_ssim', 'l1', 'lr_consistency', 'perceptual')
 
 def _quantize(x): return x.clamp(0, 1).mul(255).round().div(255)
+
+def _checked_output(sr, hr:torch.Tensor, lr:torch.Tensor, image_name:str) -> torch.Tensor:
+    "The model's output rounded to 8 bits (as a saved result would be), once it is known to have HR's shape."
+    if not isinstance(sr, torch.Tensor) or sr.shape != hr.shape:
+        raise ValueError(f"on {image_name}: the model returned {getattr(sr, 'shape', type(sr))} for LR {tuple(lr.shape)}; "
+                         f"expected {tuple(hr.shape)}")
+    return _quantize(sr.to(hr.device).float())
+
+def _y_scores(sr:torch.Tensor, hr:torch.Tensor, border:int, gray:bool) -> dict:
+    "The published protocol's two numbers for one image: Y-PSNR and SSIM-Y (grey files on their grey values)."
+    return dict(psnr_y=psnr_y(sr, hr, border, gray).item(), ssim_y=ssim_y(sr, hr, border, gray).item())
 
 def _crop_center(im:Image.Image, size:int) -> Image.Image:
     w, h = im.size; s = min(size, w, h)
@@ -123,26 +149,20 @@ def evaluate(model_or_name, # a key of BASELINES, an nn.Module, or a callable lr
     border = scale if border is None else border
     rows, tiles = [], []
     for index, (image_name, hr_path, lr_path) in enumerate(tqdm(pairs, desc='evaluate', disable=not progress)):
-        hr = image_to_tensor(load_rgb(hr_path))[None].to(device)
-        gray = _is_gray(hr_path)
         if lr_path is not None:
-            lr = image_to_tensor(load_rgb(lr_path))[None].to(device)
-            h, w = lr.shape[-2:]
-            if hr.shape[-2] < scale * h or hr.shape[-1] < scale * w:
-                raise ValueError(f"HR {hr_path} ({hr.shape[-1]}x{hr.shape[-2]}) is smaller than {scale}x its LR {lr_path} ({w}x{h})")
-            hr = hr[..., :scale * h, :scale * w]
+            lr, hr, gray = _load_pair(hr_path, lr_path, scale)  # the benchmark pairing: HR[:scale*h, :scale*w]
+            lr, hr = lr.to(device), hr.to(device)
         else:
+            hr, gray = image_to_tensor(load_rgb(hr_path))[None].to(device), _is_gray(hr_path)
             hr = hr[..., :hr.shape[-2] // scale * scale, :hr.shape[-1] // scale * scale]
-            lr = _quantize(degrade(hr, degradation, scale, make_generator(seed + index, hr.device)))  # LR is 8-bit in the wild
+            lr = degrade(hr, degradation, scale, make_generator(seed + index, hr.device))
+            if gray: lr = lr.mean(1, keepdim=True).expand_as(lr)  # colour noise must not turn a grey image's LR colourful
+            lr = _quantize(lr)  # LR is 8-bit in the wild
         start = time.perf_counter()
         sr = upscale(lr)
         seconds = time.perf_counter() - start
-        if not isinstance(sr, torch.Tensor) or sr.shape != hr.shape:
-            raise ValueError(f"on {image_name}: the model returned {getattr(sr, 'shape', type(sr))} for LR {tuple(lr.shape)}; "
-                             f"expected {tuple(hr.shape)}")
-        sr = _quantize(sr.to(device).float())
-        row = dict(image=image_name, width=hr.shape[-1], height=hr.shape[-2], gray=gray,
-                   psnr_y=psnr_y(sr, hr, border, gray).item(), ssim_y=ssim_y(sr, hr, border, gray).item(),
+        sr = _checked_output(sr, hr, lr, image_name)
+        row = dict(image=image_name, width=hr.shape[-1], height=hr.shape[-2], gray=gray, **_y_scores(sr, hr, border, gray),
                    psnr_rgb=psnr(sr, hr, border).item(), grader_ssim=grader_ssim(sr, hr).item(), l1=l1(sr, hr).item())
         deterministic = degradation in DOWNSAMPLERS or degradation in ('grader', 'bicubic')
         row['lr_consistency'] = lr_consistency(lr, sr, degradation, scale).item() if deterministic else math.nan
@@ -180,6 +200,52 @@ def summary_table(results:dict, # model name -> summary dict from `evaluate`
     for model, s in results.items():
         lines.append(f"| {model} | {s['images']} | " + ' | '.join(f"{s[c]:.{digits[c]}f}" for c in cols) + ' |')
     return '\n'.join(lines) + '\n'
+
+# %% ../nbs/08_evaluate.ipynb #b7a0c002
+class BenchmarkPair(NamedTuple):
+    "One benchmark image: LR (1, 3, h, w) and HR (1, 3, scale*h, scale*w) in [0, 1], and whether HR is a grey file."
+    name:str
+    lr:torch.Tensor
+    hr:torch.Tensor
+    gray:bool
+
+def benchmark_pairs(name_or_folder:str|Path, # 'Set5', 'Set14' (under shared_dir()/benchmarks), a set folder, or an LR folder beside HR/
+                    lr:str='LR_bicubic_x4', # the LR folder inside a set folder ('LR_bicubic_x4_edsr_uint8' for EDSR's Set5)
+                    scale:int=4, # HR is cropped to scale x the LR size
+                    shared:str|Path|None=None, # where set names are looked up (default: `shared_dir()`)
+                   ) -> list:
+    "Every LR file of a benchmark with its HR partner, by the one pairing all our benchmark numbers use."
+    folder = Path(name_or_folder)
+    if not folder.is_dir() and len(folder.parts) == 1: folder = shared_dir(shared)/'benchmarks'/folder  # a set name
+    if not folder.is_dir(): raise FileNotFoundError(f"benchmark {str(name_or_folder)!r}: no folder {folder}")
+    if (folder/'HR').is_dir():
+        if not (folder/lr).is_dir():
+            found = sorted(p.name for p in folder.iterdir() if p.is_dir())
+            raise FileNotFoundError(f"benchmark {folder} has no LR folder {lr!r}; it has {found}")
+        folder = folder/lr
+    return [BenchmarkPair(name, *_load_pair(hr, lr_path, scale)) for name, hr, lr_path in image_pairs(lr_folder=folder)]
+
+# %% ../nbs/08_evaluate.ipynb #b7a0c006
+def score_benchmark(model_or_name, # a key of BASELINES, an nn.Module, or a callable lr_batch -> sr_batch in [0, 1]
+                    benchmark='Set5', # a name or folder for `benchmark_pairs`, or the list it returned
+                    scale:int=4, # the factor
+                    border:int|None=None, # pixels cropped before scoring; None: `scale`
+                    device:str|torch.device|None=None, # where the model and the metrics run
+                    lr:str='LR_bicubic_x4', # the LR folder inside a set folder
+                   ) -> dict:
+    "Mean and per-image Y-PSNR and SSIM-Y of `model_or_name` on a benchmark, by the published protocol."
+    pairs = benchmark if isinstance(benchmark, (list, tuple)) else benchmark_pairs(benchmark, lr, scale)
+    if not pairs: raise ValueError("score_benchmark got no image pairs")
+    device = pick_device(device)
+    upscale = as_upscaler(model_or_name, scale, device)
+    border = scale if border is None else border
+    per = {}
+    with torch.no_grad():
+        for p in pairs:
+            hr, lr_batch = p.hr.to(device), p.lr.to(device)
+            per[p.name] = dict(**_y_scores(_checked_output(upscale(lr_batch), hr, lr_batch, p.name), hr, border, p.gray), gray=p.gray)
+    mean = lambda k: float(np.mean([r[k] for r in per.values()]))
+    return dict(psnr_y=mean('psnr_y'), ssim_y=mean('ssim_y'), images=len(per), per_image=per)
 
 # %% ../nbs/08_evaluate.ipynb #4ca22ac8
 def eval_command(model:str='bicubic', # a baseline (nearest, bicubic, matlab_bicubic) or a model file from save_model

@@ -6,7 +6,7 @@ Docs: https://sr-colab.github.io/sr_colab/grader.html.md"""
 
 # %% ../nbs/10_grader.ipynb #0bcb1ab6
 from __future__ import annotations
-import ast, inspect, io, sys, zipfile, textwrap, traceback
+import ast, inspect, io, math, numbers, sys, zipfile, textwrap, traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -21,8 +21,8 @@ from .infer import upscale
 from .diverse import noise_mode
 
 # %% auto #0
-__all__ = ['GRADER_TESTS', 'DIVERSITY_SEEDS', 'GRADER_SIZE', 'GRADER_LR_SIZE', 'ramp_points', 'grader_lowres', 'grader_function',
-           'GradeReport', 'grade', 'export_grader_package']
+__all__ = ['GRADER_TESTS', 'DIVERSITY_SEEDS', 'GRADER_SIZE', 'GRADER_LR_SIZE', 'MAP_NOISE', 'INPUT_NOISE', 'ramp_points',
+           'grader_lowres', 'default_noise', 'grader_function', 'GradeReport', 'grade', 'export_grader_package']
 
 # %% ../nbs/10_grader.ipynb #d13dbd9b
 # test: (points, value for full marks, value for zero points)
@@ -44,13 +44,35 @@ def grader_lowres(hr:Image.Image) -> Image.Image:
     "The grader's LR image: `hr.resize((64, 64))` with the 2019 default, PIL NEAREST."
     return hr.resize((GRADER_LR_SIZE, GRADER_LR_SIZE), Image.NEAREST)
 
+# %% ../nbs/10_grader.ipynb #c0e5a002
+MAP_NOISE, INPUT_NOISE = 1.0, 0.05  # default strengths: noise-map models, and input noise for plain models
+
+def default_noise(model:nn.Module, # a model with an optional `noise_channels` attribute
+                  mode:str='auto', # 'auto', 'input' or 'map' (see `noise_mode`)
+                 ) -> float:
+    "The noise strength `model`'s kind calls for: `MAP_NOISE` for a noise-map model, `INPUT_NOISE` for input noise."
+    return MAP_NOISE if noise_mode(model, mode) == 'map' else INPUT_NOISE
+
+def _resolve_noise(model:nn.Module, noise, mode:str, who:str, say:bool=True) -> float:
+    "`noise`, checked, or the default for `model`'s kind; prints what `who` will use when `say`."
+    if noise is not None and (isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not math.isfinite(noise) or noise < 0):
+        raise ValueError(f"{who}: noise={noise!r} is not a strength; pass a number >= 0, or None for the model's default")
+    resolved = noise_mode(model, mode)
+    strength = default_noise(model, mode) if noise is None else float(noise)
+    if say:
+        kind = f"{model.noise_channels} noise-map channels" if resolved == 'map' else "no noise-map channels, so input noise"
+        print(f"{who}: {type(model).__name__} has {kind}: noise {strength:g}" + (" (its default; pass noise= to change)" if noise is None else ""))
+    return strength
+
 # %% ../nbs/10_grader.ipynb #8db36d6d
 def grader_function(model:nn.Module, # model(lr, noise) -> SR
-                    noise:float=1.0, # noise strength for every seed (the same for all: no special default seed)
+                    noise:float|None=None, # noise strength for every seed (no special default seed); None: `default_noise(model, mode)`
                     mode:str='auto', # 'auto', 'input' or 'map'
                     consistency:str|None='nearest', # re-impose the LR pixels: the grader's degradation
                    ):
     "A `superresolve(img, *args, seed=2019)` function backed by `model`."
+    if not isinstance(model, nn.Module): raise TypeError(f"grader_function needs an nn.Module, got a {type(model).__name__}")
+    noise = _resolve_noise(model, noise, mode, 'grader_function', say=False)
     def superresolve(img, *args, seed=2019):
         if len(args) > 1: raise TypeError(f"superresolve takes an image and at most one extra positional argument, got {len(args) + 1}")
         return upscale(model, img.convert('RGB'), seed=seed, noise=noise, mode=mode, consistency=consistency)
@@ -107,43 +129,52 @@ def _perceptual_extractor(perceptual, notes):
             notes.append(f"perceptual test skipped: VGG-16 ImageNet weights unavailable ({str(e).splitlines()[0][:200]})")
             return None
     if isinstance(perceptual, (str, Path)): return vgg16_features(perceptual)
-    return perceptual
+    if isinstance(perceptual, nn.Module): return perceptual
+    raise TypeError(f"grade: perceptual={perceptual!r} is not usable; pass 'auto', None (skip the test), "
+                    "a VGG-16 weights file, or a feature extractor module")
+
+def _failed(report:GradeReport, e:Exception, verbose:bool) -> GradeReport:
+    "The grader's answer to a submission that raised: 0 of everything, the traceback kept."
+    report.error = ''.join(traceback.format_exception(e))
+    report.notes.append(f"superresolve raised {type(e).__name__}: {e}; the grader scores this 0/100")
+    report.max_total = sum(p for p, *_ in GRADER_TESTS.values())
+    if verbose: print(report.table())
+    return report
 
 def grade(model_or_fn, # superresolve(img, seed=...) -> PIL image, or an nn.Module (see `grader_function`)
           images, # 256x256 RGB validation images: PIL images, paths, or a folder
           perceptual='auto', # 'auto', None (skip), a VGG-16 weights file, or a feature extractor module
-          noise:float=1.0, # for an nn.Module: the noise strength
-          verbose:bool=True, # print the points table
+          noise:float|None=None, # for an nn.Module: the noise strength; None: `default_noise(model)` (printed)
+          verbose:bool=True, # print the points table (and the noise chosen for a module)
           progress:bool=True, # tqdm bar over images
          ) -> GradeReport:
     "Score `model_or_fn` by the course grader's protocol; prints and returns the points table."
-    fn = grader_function(model_or_fn, noise) if isinstance(model_or_fn, nn.Module) else model_or_fn
+    if isinstance(model_or_fn, nn.Module):
+        fn = grader_function(model_or_fn, _resolve_noise(model_or_fn, noise, 'auto', 'grade', say=verbose))
+    elif callable(model_or_fn):
+        if noise is not None: raise ValueError(f"grade: noise={noise!r} applies to an nn.Module; a superresolve function sets its own")
+        fn = model_or_fn
+    else: raise TypeError(f"grade needs a superresolve function or an nn.Module, got a {type(model_or_fn).__name__}")
     report = GradeReport()
-    extractor = _perceptual_extractor(perceptual, report.notes)
+    extractor = _perceptual_extractor(perceptual, report.notes)  # a bad argument is ours to name, before the model runs
     hrs = _grader_images(images)
     per = {k: [] for k in GRADER_TESTS}
-    try:
-        for i, hr in enumerate(tqdm(hrs, desc='grade', disable=not progress)):
-            low = grader_lowres(hr)
-            hr_a = np.asarray(hr, dtype=np.float64) / 255
+    to_t = lambda a: torch.from_numpy(np.ascontiguousarray(a)).permute(2, 0, 1)[None]
+    for i, hr in enumerate(tqdm(hrs, desc='grade', disable=not progress)):
+        low = grader_lowres(hr)
+        try:  # only the submission's own failures score 0, as in the grader; ours below raise as usual
             rec = fn(low)
             rec_a = _as_float(rec, f"superresolve(image {i})")
             recs = [_as_float(fn(low, seed=s), f"superresolve(image {i}, seed={s})") for s in DIVERSITY_SEEDS]
-            low_a = np.asarray(low, dtype=np.float64) / 255
-            per['l1'].append(np.abs(rec_a - hr_a).mean())
-            to_t = lambda a: torch.from_numpy(np.ascontiguousarray(a)).permute(2, 0, 1)[None]
-            per['ssim'].append(grader_ssim(to_t(rec_a), to_t(hr_a)).item())
-            rec_low = np.asarray(rec.resize((GRADER_LR_SIZE, GRADER_LR_SIZE), Image.NEAREST), dtype=np.float64) / 255
-            per['consistency'].append(np.abs(low_a - rec_low).mean() / low_a.mean())
-            per['diversity'].append(pairwise_diversity([to_t(r) for r in recs]).item())
-            if extractor is not None:
-                per['perceptual'].append(perceptual_distance(to_t(rec_a).float(), to_t(hr_a).float(), extractor).item())
-    except Exception as e:  # the grader gives 0/100 on any exception
-        report.error = ''.join(traceback.format_exception(e))
-        report.notes.append(f"superresolve raised {type(e).__name__}: {e}; the grader scores this 0/100")
-        report.max_total = sum(p for p, *_ in GRADER_TESTS.values())
-        if verbose: print(report.table())
-        return report
+        except Exception as e: return _failed(report, e, verbose)
+        hr_a, low_a = np.asarray(hr, dtype=np.float64) / 255, np.asarray(low, dtype=np.float64) / 255
+        per['l1'].append(np.abs(rec_a - hr_a).mean())
+        per['ssim'].append(grader_ssim(to_t(rec_a), to_t(hr_a)).item())
+        rec_low = np.asarray(rec.resize((GRADER_LR_SIZE, GRADER_LR_SIZE), Image.NEAREST), dtype=np.float64) / 255
+        per['consistency'].append(np.abs(low_a - rec_low).mean() / low_a.mean())
+        per['diversity'].append(pairwise_diversity([to_t(r) for r in recs]).item())
+        if extractor is not None:
+            per['perceptual'].append(perceptual_distance(to_t(rec_a).float(), to_t(hr_a).float(), extractor).item())
     for name, (pts, full, zero) in GRADER_TESTS.items():
         if not per[name]: continue
         report.values[name] = float(np.mean(per[name]))
@@ -215,7 +246,7 @@ def _check_imports(source:str, origin:str):
 
 def export_grader_package(model:nn.Module, # built with build_model (it records name and config)
                           folder:str|Path, # package folder to create; its name is the import name
-                          noise:float=1.0, # noise strength used for every seed
+                          noise:float|None=None, # noise strength used for every seed; None: `default_noise(model, mode)` (printed)
                           mode:str='auto', # 'auto', 'input' or 'map'
                           consistency:bool=True, # re-impose the LR pixels (exact grader consistency)
                           overwrite:bool=False, # replace an existing package folder
@@ -224,13 +255,15 @@ def export_grader_package(model:nn.Module, # built with build_model (it records 
     folder = Path(folder)
     if not folder.name.isidentifier(): raise ValueError(f"package folder name {folder.name!r} is not a Python identifier")
     if not hasattr(model, 'spec'): raise ValueError("export_grader_package needs a model made by build_model (it records name and config)")
+    if not isinstance(model, nn.Module): raise TypeError(f"export_grader_package needs an nn.Module, got a {type(model).__name__}")
     if folder.exists() and any(folder.iterdir()) and not overwrite:
         raise FileExistsError(f"{folder} exists and is not empty; pass overwrite=True to replace it")
     module = sys.modules[type(model).__module__]
     source = inspect.getsource(module)
     _check_imports(source, f"the model module {module.__name__}")
+    noise = _resolve_noise(model, noise, mode, 'export_grader_package')
     mode = noise_mode(model, mode)
-    settings = {'noise': float(noise), 'mode': mode, 'consistency': bool(consistency),
+    settings = {'noise': noise, 'mode': mode, 'consistency': bool(consistency),
                 'noise_channels': int(getattr(model, 'noise_channels', 0) or 0)}
     buf = io.BytesIO()
     torch.save({'spec': model.spec, 'settings': settings,
