@@ -32,12 +32,15 @@ OUT = ROOT/'sr_colab'/'assets'/'pretrained'
 TRAIN_SETS = ('T91', 'General100', 'BSDS200')  # 391 photos, the ~291-image regime of the published anchors plus BSDS
 # Each recipe is fixed: changing one is a new model. 'minutes' is the whole run's training time on this machine kind.
 RECIPES = {
-    'x4-bicubic': dict(degradation='matlab_bicubic', minutes=40, model='ResidualSRPlus', config=dict(width=32, blocks=8),
+    'x4-bicubic': dict(degradation='matlab_bicubic', minutes=45, model='ResidualSRPlus', config=dict(width=32, blocks=8),
                        crop=64, batch=16, lr=1e-3, warmup=200, ema=0.999, grad_clip=1.0, seed=0,
                        purpose='the classic benchmark degradation (MATLAB bicubic x4): Set5/Set14-comparable'),
     'x4-real': dict(degradation='realistic', minutes=30, model='ResidualSRPlus', config=dict(width=32, blocks=8),
                     crop=64, batch=16, lr=1e-3, warmup=200, ema=0.999, grad_clip=1.0, seed=0,
                     purpose="people's own photos: blur, noise, JPEG and mixed resizes (the 'realistic' preset)"),
+    'x4-grader': dict(degradation='grader', minutes=20, model='ResidualSRPlus', config=dict(width=32, blocks=8),
+                      crop=64, batch=16, lr=1e-3, warmup=200, ema=0.999, grad_clip=1.0, seed=0,
+                      purpose="the course grader's LR (Pillow nearest: HR pixel (4i+2, 4j+2)); use with exact LR consistency"),
 }
 
 def training_images(root):
@@ -94,8 +97,10 @@ def write_release(name, recipe, trainer, files, started, threads, load):
                 train_seconds=recipe['minutes'] * 60, sessions=sessions_from_log(trainer.folder),
                 machine=describe_machine(trainer.device, load), threads=threads, torch=torch.__version__,
                 python=platform.python_version(), code_commit=git_commit(),
-                command=f"flock /tmp/sr_colab_bench.lock .venv/bin/python scripts/train_release.py {name} --session-minutes 30  # run again until it says done",
-                reproduce=f".venv/bin/python scripts/train_release.py {name} --replay sr_colab/assets/pretrained/{name}.json",
+                command=f"flock /tmp/sr_colab_bench.lock .venv/bin/python scripts/train_release.py {name} --threads {threads} --session-minutes 25"
+                        "  # exit 75: not done, run it again",
+                reproduce=f"git checkout {git_commit()} && .venv/bin/python scripts/train_release.py {name} --threads {threads} "
+                          f"--replay sr_colab/assets/pretrained/{name}.json  # same machine kind and thread count: same weights, bit for bit",
                 weights=path.name, sha256=sha, weights_digest=state_digest(weights), finished=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
                 clock_anchors=trainer.clock.anchors)
     return path, card
@@ -104,7 +109,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('name', choices=sorted(RECIPES))
     p.add_argument('--session-minutes', type=float, default=None, help="stop this process after this long (resume by running again)")
-    p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--threads', type=int, default=1, help='torch threads (a bitwise replay needs the same count)')
     p.add_argument('--replay', default=None, help="a model card: replay its clock anchors in a fresh folder and compare sha256")
     p.add_argument('--score-only', action='store_true', help="re-score the shipped weights and rewrite the card's scores")
     args = p.parse_args()
