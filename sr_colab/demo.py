@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from .core import pick_device, seed_everything, atomic_write_text, atomic_write
+from .core import pick_device, seed_everything, atomic_write_text, atomic_write, make_generator
 from .data import grace_hopper, relief_map, procedural_image, image_to_tensor, tensor_to_image, RandomCropDataset
 from .degrade import degrade, upsample
 from .metrics import psnr_y, ssim_y
@@ -19,7 +19,8 @@ from .models import build_model, save_model
 from .train import train_loop
 
 # %% auto #0
-__all__ = ['demo_split', 'score_heldout', 'comparison_figure', 'run_demo', 'report']
+__all__ = ['CROPS', 'demo_split', 'score_heldout', 'comparison_figure', 'shipped_comparison', 'shipped_figure', 'run_demo',
+           'report']
 
 # %% ../nbs/11_demo.ipynb #e365de6b
 def demo_split(scale:int=4, # held-out images are cropped to a multiple of it
@@ -38,9 +39,9 @@ def score_heldout(model, # maps an LR batch to SR, or None for bicubic
                   degradation:str='bicubic', scale:int=4, device='cpu') -> dict:
     "Mean Y-PSNR/SSIM (border = scale) of `model` (or bicubic) over `images`, plus per-image outputs."
     psnrs, ssims, outs = [], [], []
-    for im in images:
+    for i, im in enumerate(images):
         hr = image_to_tensor(im)[None].to(device)
-        lr = degrade(hr, degradation, scale)
+        lr = degrade(hr, degradation, scale, generator=make_generator(i, device))  # a random preset draws the same for every model
         sr = (upsample(lr, scale) if model is None else model(lr)).clamp(0, 1)
         psnrs.append(psnr_y(sr, hr, scale).item()); ssims.append(ssim_y(sr, hr, scale).item()); outs.append(sr.cpu())
     return dict(psnr=float(np.mean(psnrs)), ssim=float(np.mean(ssims)), psnr_each=psnrs, outputs=outs)
@@ -65,6 +66,50 @@ def comparison_figure(images:list, lrs:list, bicubics:list, srs:list, # tensors 
     plt.close(fig)
     return Path(path)
 
+# %% ../nbs/11_demo.ipynb #9ab15557
+CROPS = {'face': (150, 180, 150), 'name tag': (440, 66, 120)}  # (top, left, size) in the 512x600 photo, HR pixels
+
+@torch.no_grad()
+def shipped_comparison(name:str='x4-bicubic', # a release model (see sr_colab.pretrained.list_pretrained)
+                       held:list|None=None, # HxWx3 uint8 held-out images; None: the demo's
+                       device='cpu') -> dict:
+    "The shipped model against bicubic on the demo's held-out images and on the Grace Hopper photo, by its own degradation."
+    from sr_colab.pretrained import load_pretrained
+    model = load_pretrained(name, device)
+    degradation = model.card['degradation']
+    held = demo_split()[1] if held is None else held
+    bic, ours = score_heldout(None, held, degradation, device=device), score_heldout(model, held, degradation, device=device)
+    photo = np.asarray(grace_hopper())
+    hr = image_to_tensor(photo)[None].to(device)
+    lr = degrade(hr, degradation, generator=make_generator(0, device)).mul(255).round().div(255)  # 8-bit, as a file would be
+    outs = {'LR input (x4 nearest)': upsample(lr, 4, 'nearest'), 'bicubic': upsample(lr, 4).clamp(0, 1),
+            f'{name}': model(lr).clamp(0, 1), 'truth': hr}
+    photo_psnr = {k: psnr_y(v, hr, 4).item() for k, v in outs.items() if k != 'truth'}
+    return dict(name=name, degradation=degradation, card=model.card, outputs=outs, photo_psnr=photo_psnr,
+                heldout=dict(bicubic=round(bic['psnr'], 3), model=round(ours['psnr'], 3)))
+
+# %% ../nbs/11_demo.ipynb #abc2f6ed
+def shipped_figure(result:dict, # from `shipped_comparison`
+                   path, # where the PNG goes
+                   dpi:int=80):
+    "Zoomed crops of the photo, one row per crop: LR | bicubic | shipped model | truth, PSNR on the whole photo."
+    import matplotlib; matplotlib.use('Agg', force=False)
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(len(CROPS), 4, figsize=(12, 3.2 * len(CROPS)), squeeze=False)
+    for r, (crop, (top, left, size)) in enumerate(CROPS.items()):
+        for c, (label, t) in enumerate(result['outputs'].items()):
+            ax = axes[r, c]
+            ax.imshow(np.asarray(tensor_to_image(t[..., top:top + size, left:left + size])), interpolation='nearest')
+            psnr = result['photo_psnr'].get(label)
+            ax.set_title(f"{label}" + (f"  {psnr:.2f} dB" if psnr is not None and 'LR' not in label else ''), fontsize=10)
+            ax.axis('off')
+        axes[r, 0].text(-8, size / 2, crop, rotation=90, va='center', ha='right', fontsize=10)
+    fig.suptitle(f"{result['name']} ({result['degradation']} LR) on a photo it never saw: Grace Hopper, x4", fontsize=11)
+    fig.tight_layout()
+    atomic_write(path, lambda f: fig.savefig(f, format='png', dpi=dpi))
+    plt.close(fig)
+    return Path(path)
+
 # %% ../nbs/11_demo.ipynb #25ec9fdc
 def run_demo(out_dir:str|Path='sr_colab_demo', # created if missing; receives metrics.json, comparison.png, model.pt
              seconds:float=300, # wall-clock cap on training, so the demo ends in a few minutes on a slow machine
@@ -73,6 +118,7 @@ def run_demo(out_dir:str|Path='sr_colab_demo', # created if missing; receives me
              degradation:str='grader', # how LR is made: 'grader' (Pillow nearest) or 'bicubic'
              seed:int=0, # everything random follows from it
              progress:bool=True, # show the training progress bar
+             shipped:str|None='x4-bicubic', # also score this release model (None: skip)
             ) -> dict:
     "Train a small ResidualSR on built-in images, score it against bicubic on held-out images, write figure + JSON."
     out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
@@ -98,6 +144,11 @@ def run_demo(out_dir:str|Path='sr_colab_demo', # created if missing; receives me
                   ssim_y=dict(bicubic=round(bic['ssim'], 4), model=round(ours['ssim'], 4)),
                   beats_bicubic=bool(ours['psnr'] > bic['psnr']),
                   files=dict(figure=str(fig), model=str(out_dir/'model.pt')))
+    if shipped:  # the release model on the same held-out images, by its own degradation, and on a real photograph
+        s = shipped_comparison(shipped, held, device)
+        result['shipped'] = dict(name=shipped, degradation=s['degradation'], heldout_psnr_y=s['heldout'],
+                                 photo_psnr_y={k: round(v, 3) for k, v in s['photo_psnr'].items() if 'LR' not in k})
+        result['files']['shipped_figure'] = str(shipped_figure(s, out_dir/'shipped.png'))
     atomic_write_text(out_dir/'metrics.json', json.dumps(result, indent=2))
     return result
 
@@ -111,5 +162,10 @@ def report(result:dict) -> str:
     if result['beats_bicubic']: lines.append("The model beats bicubic on images it never saw.")
     else: lines.append("WARNING: the model did NOT beat bicubic on the held-out images. Train longer (--seconds) "
                        "or report this as a bug: it should not happen with the defaults.")
+    if 'shipped' in result:
+        sh = result['shipped']; h, ph = sh['heldout_psnr_y'], sh['photo_psnr_y']
+        lines += [f"the shipped model {sh['name']} ({sh['degradation']} LR, trained for the release, no training here):",
+                  f"  held-out images: bicubic {h['bicubic']:.3f} dB, {sh['name']} {h['model']:.3f} dB ({h['model'] - h['bicubic']:+.3f} dB)",
+                  f"  Grace Hopper photo: bicubic {ph['bicubic']:.3f} dB, {sh['name']} {ph[sh['name']]:.3f} dB; zoomed crops: {result['files']['shipped_figure']}"]
     lines.append(f"figure: {result['files']['figure']}\nmetrics: {Path(result['files']['figure']).parent/'metrics.json'}")
     return '\n'.join(lines)
