@@ -32,8 +32,8 @@ def register_model(name:str=None, # registry key; defaults to the class name
     "Class decorator: make the model buildable by `name`, and have each instance record its spec (name and arguments)."
     def _reg(cls):
         key = name or cls.__name__
-        old = MODELS.get(key)
-        if old is not None and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):  # same class again: a reload
+        old = MODELS.get(key)  # the same class defined again (a reload, a re-run cell) may take its own place
+        if old is not None and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
             raise ValueError(f"a model named {key!r} is already registered ({old.__module__}.{old.__qualname__}); pick another name")
         if not hasattr(cls, 'scale'): raise TypeError(f"{cls.__name__} needs a `scale` attribute: its upscaling factor")
         init = cls.__init__
