@@ -6,6 +6,8 @@ Docs: https://sr-colab.github.io/sr_colab/models.html.md"""
 
 # %% ../nbs/04_models.ipynb #c2d7c10a
 from __future__ import annotations
+import functools, inspect, json
+from pathlib import Path
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -13,28 +15,50 @@ import torch.nn.functional as F
 # %% auto #0
 __all__ = ['MODELS', 'SIZE_TABLE_MODELS', 'register_model', 'build_model', 'with_noise', 'ResidualBlock', 'init_relu_convs',
            'ResidualSR', 'residual_sr_fast', 'bicubic_upsample', 'zero_init_', 'EDSRBlock', 'Upsample2x',
-           'ResidualSRPlus', 'UNetSR', 'SRCNN', 'ESPCN', 'Discriminator', 'default_config', 'list_models',
-           'count_parameters', 'count_flops', 'model_sizes', 'sizes_markdown', 'save_model', 'load_model']
+           'ResidualSRPlus', 'UNetSR', 'SRCNN', 'ESPCN', 'SRVGGCompact', 'Discriminator', 'default_config',
+           'list_models', 'count_parameters', 'count_flops', 'model_sizes', 'sizes_markdown', 'model_file_kind',
+           'read_model_file', 'rebuild_model', 'save_model', 'load_model']
 
 # %% ../nbs/04_models.ipynb #7ca4dbf9
 MODELS = {}
 
+def _as_json(config:dict) -> dict:
+    "`config` as JSON gives it back (tuples become lists); unchanged where it is not JSON data."
+    try: return json.loads(json.dumps(config))
+    except (TypeError, ValueError): return dict(config)
+
 def register_model(name:str=None, # registry key; defaults to the class name
                   ):
-    "Class decorator: make the model buildable by `name` through `build_model`."
+    "Class decorator: make the model buildable by `name`, and have each instance record its spec (name and arguments)."
     def _reg(cls):
-        MODELS[name or cls.__name__] = cls
+        key = name or cls.__name__
+        old = MODELS.get(key)  # the same class defined again (a reload, a re-run cell) may take its own place
+        if old is not None and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
+            raise ValueError(f"a model named {key!r} is already registered ({old.__module__}.{old.__qualname__}); pick another name")
+        if not hasattr(cls, 'scale'): raise TypeError(f"{cls.__name__} needs a `scale` attribute: its upscaling factor")
+        init = cls.__init__
+        sig = inspect.signature(init)
+        if any(p.kind == p.VAR_POSITIONAL for p in sig.parameters.values()):
+            raise TypeError(f"{cls.__name__}.__init__ takes *args, which a keyword config cannot record")
+        varkw = next((n for n, p in sig.parameters.items() if p.kind == p.VAR_KEYWORD), None)
+        @functools.wraps(init)
+        def __init__(self, *args, **kwargs):
+            init(self, *args, **kwargs)
+            if type(self) is cls:  # a registered subclass records its own name; an unregistered one none
+                config = dict(list(sig.bind(self, *args, **kwargs).arguments.items())[1:])  # [1:]: not self
+                if varkw: config.update(config.pop(varkw, {}))
+                self.spec = dict(name=key, config=_as_json(config))
+        cls.__init__ = __init__
+        MODELS[key] = cls
         return cls
     return _reg
 
 def build_model(name:str, # a key of MODELS
                 **config, # keyword arguments of that model
                ) -> nn.Module:
-    "Build the registered model `name` with `config`; remembers both on the model for checkpoints."
+    "Build the registered model `name` with `config`; the model records both in `model.spec`."
     if name not in MODELS: raise KeyError(f"unknown model {name!r}; registered: {sorted(MODELS)}")
-    model = MODELS[name](**config)
-    model.spec = dict(name=name, config=dict(config))
-    return model
+    return MODELS[name](**config)
 
 # %% ../nbs/04_models.ipynb #834eae76
 def with_noise(lr:torch.Tensor, # (N, 3, h, w) LR batch
@@ -77,6 +101,7 @@ def init_relu_convs(model:nn.Module, # every Conv2d in it is re-initialised
 @register_model()
 class ResidualSR(nn.Module):
     "The seed report's residual 4x SR network (Table 1), with switches for BatchNorm and a global bicubic skip."
+    scale = 4
     def __init__(self, batch_norm:bool=True, # BatchNorm after conv_2, 3, 5, 6, 8, 9, as drawn
                  global_skip:bool=False, # add a bicubic upsample of the input to the output (learn the residual)
                  widths:tuple=(128, 64, 64), # channels at 1x, 2x and 4x resolution
@@ -153,6 +178,7 @@ class Upsample2x(nn.Sequential):
 @register_model()
 class ResidualSRPlus(nn.Module):
     "Residual 4x SR without BatchNorm: EDSR blocks at LR resolution, x2 x2 upsampling, plus a bicubic skip."
+    scale = 4
     def __init__(self, width:int=32, # channels of every block
                  blocks:int=8, # EDSR residual blocks at LR resolution
                  upsampling:str='pixel_shuffle', # or 'bilinear', 'nearest' (interpolate, then conv)
@@ -177,6 +203,7 @@ class ResidualSRPlus(nn.Module):
 @register_model()
 class UNetSR(nn.Module):
     "pix2pix-style UNet on a bicubic upsample: strided-conv encoder, upsample+conv decoder, skips, bicubic global skip."
+    scale = 4
     def __init__(self, width:int=32, # channels at full resolution, doubled per level
                  depth:int=4, # number of x2 downsamplings
                  max_width:int=256, # channel cap
@@ -211,6 +238,7 @@ class UNetSR(nn.Module):
 @register_model()
 class SRCNN(nn.Module):
     "SRCNN 9-5-5: three convolutions on a bicubic upsample of the input."
+    scale = 4
     def __init__(self, widths:tuple=(64, 32), # channels after the first and second conv
                  kernels:tuple=(9, 5, 5), # kernel sizes of the three convs
                  noise_channels:int=0, # extra input channels for a noise map (diverse SR)
@@ -229,11 +257,12 @@ class SRCNN(nn.Module):
 @register_model()
 class ESPCN(nn.Module):
     "ESPCN as in the PyTorch example: convs at LR resolution, then a sub-pixel (PixelShuffle) x`scale` output."
+    scale = 4 # the class default; an instance has its own
     def __init__(self, scale:int=4, # upscaling factor
                  noise_channels:int=0, # extra input channels for a noise map (diverse SR)
                 ):
         super().__init__()
-        self.noise_channels = noise_channels
+        self.scale, self.noise_channels = scale, noise_channels
         self.conv1 = nn.Conv2d(3 + noise_channels, 64, 5, padding=2)
         self.conv2 = nn.Conv2d(64, 64, 3, padding=1)
         self.conv3 = nn.Conv2d(64, 32, 3, padding=1)
@@ -247,10 +276,34 @@ class ESPCN(nn.Module):
         x = F.relu(self.conv3(F.relu(self.conv2(x))))
         return self.shuffle(self.conv4(x))
 
+# %% ../nbs/04_models.ipynb #7720f75c
+@register_model()
+class SRVGGCompact(nn.Module):
+    "Real-ESRGAN's compact net (SRVGGNetCompact): conv + PReLU stack at LR resolution, pixel shuffle, nearest skip."
+    scale = 4 # the class default; an instance has its own
+    def __init__(self, num_feat:int=48, # channels of every conv but the last
+                 num_conv:int=12, # 3x3 convs between the first and the last
+                 scale:int=4, # upscaling factor
+                 noise_channels:int=0, # extra input channels for a noise map (diverse SR)
+                ):
+        super().__init__()
+        self.scale, self.noise_channels = scale, noise_channels
+        layers = [nn.Conv2d(3 + noise_channels, num_feat, 3, padding=1), nn.PReLU(num_feat)]
+        for _ in range(num_conv): layers += [nn.Conv2d(num_feat, num_feat, 3, padding=1), nn.PReLU(num_feat)]
+        self.body = nn.Sequential(*layers, nn.Conv2d(num_feat, 3 * scale**2, 3, padding=1))  # body.N: spandrel's keys
+        self.shuffle = nn.PixelShuffle(scale)
+        init_relu_convs(self)
+        zero_init_(self.body[-1])
+
+    def forward(self, lr:torch.Tensor, noise:torch.Tensor|None=None) -> torch.Tensor:
+        x = self.body(with_noise(lr, noise, self.noise_channels))
+        return self.shuffle(x) + F.interpolate(lr, scale_factor=self.scale, mode='nearest')
+
 # %% ../nbs/04_models.ipynb #e545a2d5
 @register_model()
 class Discriminator(nn.Module):
     "PatchGAN discriminator: one realness logit per patch of the (HR or SR) image."
+    scale = None # not an upscaler: it judges images at their own size
     def __init__(self, width:int=64, # channels of the first conv, doubled per layer up to 8x
                  layers:int=3, # stride-2 convs; 3 gives pix2pix's 70x70 patches
                  conditional:bool=False, # also see a bicubic upsample of the LR image
@@ -304,7 +357,8 @@ def count_flops(model:nn.Module, # a generator, or a Discriminator
     return counter.get_total_flops()
 
 SIZE_TABLE_MODELS = [('ResidualSR', {}), ('ResidualSR', dict(batch_norm=False, global_skip=True)), ('ResidualSRPlus', {}),
-                     ('UNetSR', {}), ('SRCNN', {}), ('ESPCN', {}), ('Discriminator', {})]
+                     ('UNetSR', {}), ('SRCNN', {}), ('ESPCN', {}), ('SRVGGCompact', {}),
+                     ('Discriminator', {})]
 
 def model_sizes(models:list=SIZE_TABLE_MODELS, # (name, config) pairs
                 lr_size:int=64, # LR side; a discriminator sees 4x this
@@ -326,26 +380,121 @@ def sizes_markdown(rows:list[dict], lr_size:int=64) -> str:
     return '\n'.join(out)
 
 # %% ../nbs/04_models.ipynb #25d1f5a3
-def save_model(model:nn.Module, # built with `build_model`, so it knows its spec
-               path, # destination file
-              ):
-    "Atomically save `model`'s registry spec and weights to `path`."
-    import io
-    from sr_colab.core import atomic_write_bytes
-    if not hasattr(model, 'spec'): raise ValueError("save_model needs a model made by build_model (it records name and config)")
-    buf = io.BytesIO()
-    torch.save({'spec': model.spec, 'state_dict': {k: v.detach().cpu() for k, v in model.state_dict().items()}}, buf)
-    return atomic_write_bytes(path, buf.getvalue())
+_FOREIGN = {b'\x89PNG\r\n\x1a\n': 'a PNG image', b'\xff\xd8\xff': 'a JPEG image', b'GIF8': 'a GIF image', b'%PDF': 'a PDF document'}
 
-def load_model(path, # a file written by save_model (or a Checkpointer)
-               map_location='cpu', # where the weights land
-              ) -> nn.Module:
-    "Rebuild the model saved at `path` (weights_only=True) and load its weights."
-    try: blob = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as e: raise ValueError(f"cannot load model file {path}: {e}") from e
-    if not isinstance(blob, dict) or 'spec' not in blob:
-        raise ValueError(f"{path} is not an sr_colab model file (no 'spec' entry)")
-    state = blob.get('state_dict') or blob.get('model')
-    model = build_model(blob['spec']['name'], **blob['spec']['config'])
+def _damaged(path, size:int) -> ValueError: return ValueError(f"{path} is truncated or damaged ({size:,} bytes)")
+
+def model_file_kind(path, # a file that should hold a model
+                   ) -> str:
+    "'safetensors' or 'torch', from the file's first bytes; an error naming the file for anything else."
+    import zipfile
+    path = Path(path)
+    if path.is_dir(): raise IsADirectoryError(f"{path} is a folder, not a model file (a Hub-style folder opens with sr_colab.interop.from_pretrained)")
+    if not path.exists(): raise FileNotFoundError(f"model file {path} does not exist")
+    size = path.stat().st_size
+    if size == 0: raise ValueError(f"{path} is empty (0 bytes)")
+    with open(path, 'rb') as f: head = f.read(16)
+    for magic, what in _FOREIGN.items():
+        if head.startswith(magic): raise ValueError(f"{path} is not an sr_colab model file: it is {what}")
+    if head[8:9] == b'{':  # safetensors: an 8-byte header length, then the JSON header
+        if 8 + int.from_bytes(head[:8], 'little') > size: raise _damaged(path, size)
+        return 'safetensors'
+    if head.startswith(b'PK\x03\x04'):  # torch's zip format
+        try: names = zipfile.ZipFile(path).namelist()
+        except zipfile.BadZipFile: raise _damaged(path, size) from None
+        if not any(n.endswith('/data.pkl') or n == 'data.pkl' for n in names):
+            raise ValueError(f"{path} is not an sr_colab model file: it is a zip archive, not a torch file")
+        return 'torch'
+    if head[:1] == b'\x80': return 'torch'  # a pickle: torch's legacy format
+    raise ValueError(f"{path} is not an sr_colab model file: not a safetensors or torch file")
+
+# %% ../nbs/04_models.ipynb #5608cf08
+def _read_safetensors(path:Path) -> tuple[dict, dict]:
+    "(spec, weights) of a safetensors model file."
+    from safetensors.torch import load
+    data = path.read_bytes()
+    n = int.from_bytes(data[:8], 'little')
+    try:
+        header = json.loads(data[8:8 + n])
+        end = max((v['data_offsets'][1] for k, v in header.items() if k != '__metadata__'), default=0)
+        if 8 + n + end > len(data): raise ValueError('short')
+        state = load(data)
+    except Exception: raise _damaged(path, len(data)) from None
+    meta = header.get('__metadata__') or {}
+    if 'sr_colab.architecture' not in meta:
+        raise ValueError(f"{path} is a safetensors file without sr_colab metadata ('sr_colab.architecture'): "
+                         "weights with nothing that says which model they belong to")
+    try: config = json.loads(meta.get('sr_colab.config', '{}'))
+    except ValueError: raise ValueError(f"{path}: its 'sr_colab.config' metadata is not JSON") from None
+    return dict(name=meta['sr_colab.architecture'], config=config), state
+
+# %% ../nbs/04_models.ipynb #db270b40
+def _read_torch(path:Path) -> tuple[dict, dict]:
+    "(spec, weights) of a torch model file or Trainer checkpoint, read with weights_only=True."
+    import pickle, re
+    size = path.stat().st_size
+    try: blob = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as e:  # torch's own text suggests weights_only=False: never pass it on
+        found = re.search(r'GLOBAL (\S+)', str(e))
+        if not found: raise _damaged(path, size) from None
+        raise ValueError(f"{path} contains code objects ({found.group(1)}), which are not loaded, for safety: "
+                         "a model file holds only weights and plain values") from None
+    except (EOFError, RuntimeError, ValueError, OSError): raise _damaged(path, size) from None
+    if not isinstance(blob, dict) or not isinstance(blob.get('spec'), dict):
+        raise ValueError(f"{path} is not an sr_colab model file: a torch file without a model 'spec' (name and config)")
+    state = blob.get('state_dict') or blob.get('model')  # a checkpoint's EMA weights when it has them
+    if not isinstance(state, dict): raise ValueError(f"{path} has a model spec but no weights ('state_dict' or 'model')")
+    return blob['spec'], state
+
+def read_model_file(path, # safetensors from save_model, an older torch model file, or a Trainer checkpoint
+                   ) -> tuple[dict, dict]:
+    "The `(spec, state_dict)` in a model file, without building the model."
+    path = Path(path)
+    return (_read_safetensors if model_file_kind(path) == 'safetensors' else _read_torch)(path)
+
+# %% ../nbs/04_models.ipynb #2b61ef8b
+def rebuild_model(spec:dict, # {'name': ..., 'config': {...}}
+                  state:dict, # the weights
+                  origin='the weights', # where they came from, named in errors
+                 ) -> nn.Module:
+    "Build the model `spec` describes and load `state` into it; errors name `origin` and the architecture it expected."
+    name, config = spec.get('name'), spec.get('config') or {}
+    if name not in MODELS:
+        raise ValueError(f"{origin} holds a {name!r} model, an architecture this sr_colab does not have (it has {', '.join(sorted(MODELS))})")
+    try:
+        with torch.random.fork_rng(devices=[]): model = build_model(name, **config)  # init draws are overwritten anyway
+    except (TypeError, ValueError) as e: raise ValueError(f"{origin}: its config {config} does not build a {name}: {e}") from None
+    want = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    got = {k: tuple(v.shape) for k, v in state.items()}
+    problems = ([f"missing {k}" for k in want if k not in got] + [f"unexpected {k}" for k in got if k not in want] +
+                [f"{k} is {got[k]}, expected {want[k]}" for k in want if k in got and got[k] != want[k]])
+    if problems:
+        more = f"; and {len(problems) - 3} more" if len(problems) > 3 else ''
+        raise ValueError(f"{origin} does not fit the architecture it names, {name} with config {config}: {'; '.join(problems[:3])}{more}")
     model.load_state_dict(state)
     return model
+
+# %% ../nbs/04_models.ipynb #eff86669
+def save_model(model:nn.Module, # a registered architecture (it records its name and config)
+               path, # destination; name it *.safetensors so other tools recognise it
+              ) -> Path:
+    "Atomically write `model`'s weights as safetensors, with its registry spec, scale and the sr_colab version as metadata."
+    from safetensors.torch import save
+    from sr_colab import __version__
+    from sr_colab.core import atomic_write_bytes
+    spec = getattr(model, 'spec', None)
+    if spec is None: raise ValueError(f"save_model needs a registered architecture (it records name and config); "
+                                      f"{type(model).__name__} is not one: decorate its class with @register_model()")
+    try: config = json.dumps(spec['config'])
+    except TypeError as e: raise ValueError(f"{spec['name']}'s config {spec['config']} cannot be written as JSON: {e}") from None
+    meta = {'format': 'pt', 'sr_colab.architecture': spec['name'], 'sr_colab.config': config,
+            'sr_colab.scale': json.dumps(getattr(model, 'scale', None)), 'sr_colab.version': __version__}
+    tensors = {k: v.detach().to('cpu', copy=True).contiguous() for k, v in model.state_dict().items()}
+    return atomic_write_bytes(path, save(tensors, metadata=meta))
+
+def load_model(path, # from save_model, an older torch model file, or a Trainer checkpoint
+               map_location='cpu', # the device the model lands on
+              ) -> nn.Module:
+    "Rebuild the model saved at `path`; errors say what is wrong with the file."
+    spec, state = read_model_file(path)
+    return rebuild_model(spec, state, origin=path).to(map_location)
