@@ -17,7 +17,6 @@ import argparse, hashlib, json, platform, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import torch
-from safetensors.torch import save_file
 from tqdm.auto import tqdm
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +24,7 @@ sys.path.insert(0, str(ROOT/'benchmarks'))
 from machine import describe_machine, load_now
 from sr_colab.core import atomic_write_text, runs_dir, shared_dir, seed_everything
 from sr_colab.data import load_rgb, RandomCropDataset, IMAGE_SUFFIXES
-from sr_colab.models import build_model
+from sr_colab.models import build_model, save_model
 from sr_colab.train import Trainer, state_digest
 
 OUT = ROOT/'sr_colab'/'assets'/'pretrained'
@@ -85,10 +84,8 @@ def git_commit():
 def write_release(name, recipe, trainer, files, started, threads, load):
     model = trainer.ema.model.eval()
     weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
-    meta = {'architecture': recipe['model'], 'config': json.dumps(recipe['config']), 'scale': '4', 'name': name}
     OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT/f'{name}.safetensors'
-    save_file(weights, str(path), metadata=meta)
+    path = save_model(model, OUT/f'{name}.safetensors')  # the package's own format: load_model and other tools read it
     sha = hashlib.sha256(path.read_bytes()).hexdigest()  # the file as shipped (its JSON header's key order is not fixed)
     card = dict(name=name, purpose=recipe['purpose'], architecture=recipe['model'], config=recipe['config'], scale=4,
                 parameters=sum(p.numel() for p in model.parameters()), degradation=recipe['degradation'],
@@ -112,9 +109,18 @@ def main():
     p.add_argument('--threads', type=int, default=1, help='torch threads (a bitwise replay needs the same count)')
     p.add_argument('--replay', default=None, help="a model card: replay its clock anchors in a fresh folder and compare sha256")
     p.add_argument('--score-only', action='store_true', help="re-score the shipped weights and rewrite the card's scores")
+    p.add_argument('--resave', action='store_true', help="rewrite the shipped weights with save_model (same tensors) and the card's sha256")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     name, recipe, root, load = args.name, RECIPES[args.name], shared_dir(), load_now()
+    if args.resave:  # a file written before save_model's metadata: same tensors, the package's format
+        from sr_colab.pretrained import load_pretrained
+        card_path, model = OUT/f'{name}.json', load_pretrained(name)
+        card = json.loads(card_path.read_text())
+        assert state_digest({k: v.contiguous() for k, v in model.state_dict().items()}) == card['weights_digest']
+        path = save_model(model, OUT/card['weights'])
+        card['sha256'] = hashlib.sha256(path.read_bytes()).hexdigest()
+        atomic_write_text(card_path, json.dumps(card, indent=1) + '\n'); print(f"{path}: sha256 {card['sha256']}"); return
     if args.score_only:
         from sr_colab.pretrained import load_pretrained
         card_path = OUT/f'{name}.json'
