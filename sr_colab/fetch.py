@@ -179,6 +179,16 @@ def download_gdrive_folder(dest:str|Path, # folder to fill
     return dest
 
 # %% ../nbs/01b_fetch.ipynb #c0a1f005
+def _unresolved(url:str) -> str|None:
+    "Why `url`'s host cannot be reached at all (its name does not resolve), or None: no retries are spent on a dead host."
+    import socket
+    from urllib.parse import urlsplit
+    host = urlsplit(url).hostname
+    if not host: return f"{url!r} is not a URL"
+    try: socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError) as e: return f"the host {host} does not resolve ({e})"
+    return None
+
 def download_first(dest:str|Path, # final file path
                    urls:list|str, # tried in order
                    sha256:str|None=None, # expected checksum, None when unknown
@@ -194,6 +204,8 @@ def download_first(dest:str|Path, # final file path
     if not urls: raise ValueError(f"source {source or Path(dest).name!r}: no URL to download from")
     failures = []
     for url in urls:
+        dead = None if Path(dest).is_file() else _unresolved(url)  # a cached file needs no host
+        if dead: failures.append(f"{url} -> {dead}"); continue
         try: return download_file(dest, url=url, sha256=sha256, md5=md5, size=size, retries=retries, timeout=timeout, quiet=quiet)
         except DownloadError as e:
             failures.append(f"{url} -> {type(e).__name__}: {str(e).splitlines()[0][:300]}")
