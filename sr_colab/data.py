@@ -6,7 +6,7 @@ Docs: https://sr-colab.github.io/sr_colab/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #5b5e2bf1
 from __future__ import annotations
-import os, io, re, json, zlib, hashlib, warnings
+import os, io, re, json, zlib, hashlib, tarfile, zipfile, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -14,9 +14,8 @@ import torch
 from PIL import Image, ImageOps, ImageDraw, UnidentifiedImageError
 from tqdm.auto import tqdm
 from .core import cache_dir, local_dir, shared_dir, atomic_write_text
-import tarfile, zipfile
-from .fetch import (download_file, download_first, download_gdrive_folder, extract_archive, archive_kind, DownloadError,
-                           UnsafeArchiveError)
+from .fetch import (download_file, download_first, download_gdrive_folder, extract_archive, archive_kind,
+                            DownloadError, UnsafeArchiveError)
 
 # %% auto #0
 __all__ = ['IMAGE_SUFFIXES', 'SKIP_REASONS', 'SOURCE_KINDS', 'SOURCE_ERRORS', 'to_rgb', 'load_rgb', 'DecodeReport', 'read_image',
