@@ -6,7 +6,7 @@ Docs: https://sr-colab.github.io/sr_colab/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #5b5e2bf1
 from __future__ import annotations
-import os, io, re, json, zlib, hashlib, warnings
+import os, io, re, json, zlib, hashlib, tarfile, zipfile, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
@@ -14,14 +14,16 @@ import torch
 from PIL import Image, ImageOps, ImageDraw, UnidentifiedImageError
 from tqdm.auto import tqdm
 from .core import cache_dir, local_dir, shared_dir, atomic_write_text
-from .fetch import download_file, download_gdrive_folder, extract_archive, archive_kind
+from .fetch import (download_file, download_first, download_gdrive_folder, extract_archive, archive_kind,
+                            DownloadError, UnsafeArchiveError)
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'SKIP_REASONS', 'SOURCE_KINDS', 'to_rgb', 'load_rgb', 'DecodeReport', 'read_image', 'fit_to_crop',
-           'image_to_tensor', 'tensor_to_image', 'grace_hopper', 'relief_map', 'procedural_image', 'RandomCropDataset',
-           'ManifestError', 'Source', 'Manifest', 'manifest_from_dict', 'manifest_dir', 'list_manifests',
-           'load_manifest', 'expand_path', 'source_folder', 'list_images', 'choose_subset', 'resolve_manifest',
-           'MixedCropDataset', 'random_crop', 'build_patch_cache', 'PatchCacheDataset']
+__all__ = ['IMAGE_SUFFIXES', 'SKIP_REASONS', 'SOURCE_KINDS', 'SOURCE_ERRORS', 'to_rgb', 'load_rgb', 'DecodeReport', 'read_image',
+           'fit_to_crop', 'image_to_tensor', 'tensor_to_image', 'grace_hopper', 'relief_map', 'procedural_image',
+           'RandomCropDataset', 'ManifestError', 'Source', 'Manifest', 'manifest_from_dict', 'manifest_dir',
+           'list_manifests', 'load_manifest', 'expand_path', 'source_folder', 'list_images', 'choose_subset',
+           'resolve_manifest', 'source_help', 'resolve_available', 'MixedCropDataset', 'random_crop',
+           'build_patch_cache', 'PatchCacheDataset']
 
 # %% ../nbs/01_data.ipynb #ea07fc86
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff', '.ppm', '.pgm')
@@ -230,6 +232,15 @@ class Source:
     instructions:str|None=None
     homepage:str|None=None
     notes:str|None=None
+    urls:list|None=None
+    size:int|None=None
+    optional:bool=False
+    stands_for:str|None=None
+
+    @property
+    def all_urls(self) -> list:
+        "`url` then `urls`, in the order they are tried."
+        return ([self.url] if self.url else []) + list(self.urls or [])
 
 @dataclass
 class Manifest:
@@ -244,6 +255,14 @@ class Manifest:
         raise KeyError(f"manifest {self.name!r} has no source {name!r} (sources: {', '.join(s.name for s in self.sources)})")
 
 def _fail(origin, where, what): raise ManifestError(f"manifest {origin}: {where} {what}")
+
+def _check_urls(origin, at, s):
+    "A source's `urls`: a non-empty list of URL strings, only on a `url` source."
+    urls = s.get('urls')
+    if urls is None: return
+    if not (isinstance(urls, list) and urls and all(isinstance(u, str) and u for u in urls)):
+        _fail(origin, f"{at}.urls", f"must be a non-empty list of URLs (tried in order), got {urls!r}")
+    if s['kind'] != 'url': _fail(origin, f"{at}.urls", f"is only for kind 'url', not {s['kind']!r}")
 
 def manifest_from_dict(obj:dict, # the parsed JSON
                        origin:str='<dict>', # its file name, for messages
@@ -267,18 +286,22 @@ def manifest_from_dict(obj:dict, # the parsed JSON
         if s['name'] in names: _fail(origin, f"{at}.name", "is used by two sources")
         names.add(s['name'])
         if s['kind'] not in SOURCE_KINDS: _fail(origin, f"{at}.kind", f"must be one of {', '.join(SOURCE_KINDS)}, got {s['kind']!r}")
+        _check_urls(origin, at, s)
         key = SOURCE_KINDS[s['kind']]
-        if not isinstance(s.get(key), str) or not s[key]: _fail(origin, f"{at}.{key}", f"is required for kind {s['kind']!r}")
+        if not (isinstance(s.get(key), str) and s[key]) and not (key == 'url' and s.get('urls')):
+            _fail(origin, f"{at}.{key}", f"is required for kind {s['kind']!r}" + (" (or 'urls')" if key == 'url' else ''))
         for k, n in (('sha256', 64), ('md5', 32)):
             if s.get(k) is not None and not (isinstance(s[k], str) and re.fullmatch(f'[0-9a-fA-F]{{{n}}}', s[k])):
                 _fail(origin, f"{at}.{k}", f"must be {n} hex digits or null, got {s[k]!r}")
-        c = s.get('count')
-        if c is not None and (isinstance(c, bool) or not isinstance(c, int) or c < 0):
-            _fail(origin, f"{at}.count", f"must be a non-negative integer or null (all images), got {c!r}")
+        for k in ('count', 'size'):
+            c = s.get(k)
+            if c is not None and (isinstance(c, bool) or not isinstance(c, int) or c < 0):
+                _fail(origin, f"{at}.{k}", f"must be a non-negative integer or null, got {c!r}")
         if s.get('archive') not in (None, 'zip', 'tar', 'none'):
             _fail(origin, f"{at}.archive", f"must be 'zip', 'tar', 'none' or null (from the file name), got {s['archive']!r}")
-        if not isinstance(s.get('user_supplied', False), bool): _fail(origin, f"{at}.user_supplied", "must be true or false")
-        for k in ('filename', 'subdir', 'expects', 'instructions', 'homepage', 'notes', 'id', 'url', 'path'):
+        for k in ('user_supplied', 'optional'):
+            if not isinstance(s.get(k, False), bool): _fail(origin, f"{at}.{k}", "must be true or false")
+        for k in ('filename', 'subdir', 'expects', 'instructions', 'homepage', 'notes', 'id', 'url', 'path', 'stands_for'):
             if s.get(k) is not None and not isinstance(s[k], str): _fail(origin, f"{at}.{k}", "must be a string or null")
         if s.get('filename') and ('/' in s['filename'] or '\\' in s['filename'] or s['filename'] in ('.', '..')):
             _fail(origin, f"{at}.filename", "must be a plain file name")
@@ -287,12 +310,12 @@ def manifest_from_dict(obj:dict, # the parsed JSON
 
 # %% ../nbs/01_data.ipynb #758e88ee
 def manifest_dir():
-    "The folder (a `Traversable`) holding the shipped manifests."
+    "The folder (a `Traversable`) holding the shipped manifests: the checkout's, else the installed package's."
+    import sr_colab
+    beside = Path(sr_colab.__file__).resolve().parent.parent/'data_manifests'
+    if (beside/'__init__.py').is_file(): return beside  # the sr_colab we run from, even when another checkout is installed
     from importlib.resources import files
-    try: return files('sr_colab.data_manifests')
-    except ModuleNotFoundError:
-        import sr_colab
-        return Path(sr_colab.__file__).resolve().parent.parent/'data_manifests'
+    return files('sr_colab.data_manifests')
 
 def list_manifests() -> list:
     "Names of the shipped manifests."
@@ -346,10 +369,10 @@ def source_folder(source:Source, # from a manifest
     elif source.kind == 'gdrive_folder':
         p = download_gdrive_folder(cache/'drive'/source.name, source.id, quiet=quiet)
     else:
-        name = source.filename or (Path(source.url.split('?')[0]).name if source.kind == 'url' else None) or f'{source.name}.bin'
-        p = download_file(cache/'downloads'/name, url=source.url if source.kind == 'url' else None,
-                          gdrive_id=source.id if source.kind == 'gdrive_file' else None,
-                          sha256=source.sha256, md5=source.md5, quiet=quiet)
+        urls = source.all_urls if source.kind == 'url' else []
+        dest = cache/'downloads'/(source.filename or (Path(urls[0].split('?')[0]).name if urls else f'{source.name}.bin'))
+        if urls: p = download_first(dest, urls, source.sha256, source.md5, source.size, source=source.name, quiet=quiet)
+        else: p = download_file(dest, gdrive_id=source.id, sha256=source.sha256, md5=source.md5, size=source.size, quiet=quiet)
     kind = source.archive if source.archive not in (None, 'none') else (archive_kind(p) if source.archive is None else None)
     if p.is_file() and kind is not None:
         stem = p.name
@@ -388,6 +411,20 @@ def choose_subset(files:list, # the source's image files
     rng = np.random.default_rng([int(seed), zlib.crc32(name.encode())])
     return [files[i] for i in sorted(rng.choice(len(files), size=count, replace=False))]
 
+SOURCE_ERRORS = (OSError, DownloadError, UnsafeArchiveError, tarfile.TarError, zipfile.BadZipFile)
+
+def _source_files(s:Source, seed, scale, path, data, cache, local, quiet) -> list:
+    "The chosen image files of one source (raises one of `SOURCE_ERRORS` when it cannot be had)."
+    folder = source_folder(s, data=data, cache=cache, local=local, path=path, quiet=quiet)
+    files = list_images(folder)
+    if not files: raise FileNotFoundError(f"source {s.name!r}: no image files ({', '.join(IMAGE_SUFFIXES)}) under {folder}")
+    return choose_subset(files, None if s.count is None else max(1, round(s.count * scale)), seed, s.name)
+
+def _check_paths(m:Manifest, paths:dict) -> None:
+    unknown = set(paths) - {s.name for s in m.sources}
+    if unknown: raise KeyError(f"paths names {sorted(unknown)}, which manifest {m.name!r} does not have "
+                               f"(sources: {', '.join(s.name for s in m.sources)})")
+
 def resolve_manifest(manifest:Manifest|str|Path, # a Manifest, a shipped name or a JSON file
                      seed:int=0, # picks the subsets
                      scale:float=1.0, # multiplies every count (at least 1 image per source)
@@ -397,20 +434,40 @@ def resolve_manifest(manifest:Manifest|str|Path, # a Manifest, a shipped name or
                      local:str|Path|None=None, # where archives are extracted
                      quiet:bool=False, # hide progress bars
                     ) -> dict:
-    "{source name: chosen image files} for every source of `manifest`."
+    "{source name: chosen image files} for every source of `manifest`; a missing `optional` source is left out with a warning."
     m = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
     paths = paths or {}
-    unknown = set(paths) - {s.name for s in m.sources}
-    if unknown: raise KeyError(f"paths names {sorted(unknown)}, which manifest {m.name!r} does not have "
-                               f"(sources: {', '.join(s.name for s in m.sources)})")
+    _check_paths(m, paths)
     out = {}
     for s in m.sources:
-        folder = source_folder(s, data=data, cache=cache, local=local, path=paths.get(s.name), quiet=quiet)
-        files = list_images(folder)
-        if not files: raise FileNotFoundError(f"source {s.name!r}: no image files ({', '.join(IMAGE_SUFFIXES)}) under {folder}")
-        count = None if s.count is None else max(1, round(s.count * scale))
-        out[s.name] = choose_subset(files, count, seed, s.name)
+        try: out[s.name] = _source_files(s, seed, scale, paths.get(s.name), data, cache, local, quiet)
+        except SOURCE_ERRORS as e:
+            if not s.optional: raise
+            warnings.warn(f"optional source {s.name!r} left out: {e}")
     return out
+
+# %% ../nbs/01_data.ipynb #d0a2f002
+def source_help(s:Source) -> str:
+    "How to add source `s` by hand when it cannot be fetched."
+    if s.user_supplied and s.instructions: return s.instructions
+    urls = ' or '.join(s.all_urls) or (f"Google Drive id {s.id}" if s.id else s.path)
+    return (f"download {s.filename or 'it'} from {urls} yourself (any way that works), put it on Drive and pass "
+            f"paths={{{s.name!r}: '/content/drive/MyDrive/...'}}; a folder of images works too.")
+
+def resolve_available(manifest:Manifest|str|Path, # a Manifest, a shipped name or a JSON file
+                      seed:int=0, scale:float=1.0, paths:dict|None=None, data:str|Path|None=None,
+                      cache:str|Path|None=None, local:str|Path|None=None, quiet:bool=False, # as in `resolve_manifest`
+                     ) -> tuple:
+    "({source: chosen files} for each source that could be had, {source: why not, and how to add it} for the rest)."
+    m = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
+    paths = paths or {}
+    _check_paths(m, paths)
+    got, missing = {}, {}
+    for s in m.sources:
+        try: got[s.name] = _source_files(s, seed, scale, paths.get(s.name), data, cache, local, quiet)
+        except SOURCE_ERRORS as e:
+            missing[s.name] = f"{e}" + ('' if s.user_supplied else f"\nTo add it: {source_help(s)}")
+    return got, missing
 
 # %% ../nbs/01_data.ipynb #58fbfde6
 class MixedCropDataset(torch.utils.data.Dataset):

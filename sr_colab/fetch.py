@@ -14,8 +14,8 @@ from .core import cache_dir, local_dir, atomic_write_text, TEMP_PREFIX
 # %% auto #0
 __all__ = ['DRIVE_QUOTA_TEXT', 'DRIVE_PERMISSION_TEXT', 'ARCHIVE_SUFFIXES', 'EXTRACTED_MARKER', 'DownloadError', 'ChecksumError',
            'DriveAccessError', 'UnsafeArchiveError', 'file_digest', 'check_digests', 'drive_error_message',
-           'looks_like_html', 'download_file', 'download_gdrive_folder', 'archive_kind', 'check_archive',
-           'extract_archive']
+           'looks_like_html', 'download_file', 'download_gdrive_folder', 'download_first', 'archive_kind',
+           'check_archive', 'extract_archive']
 
 # %% ../nbs/01b_fetch.ipynb #31348624
 class DownloadError(RuntimeError):
@@ -81,12 +81,31 @@ def looks_like_html(path:str|Path) -> bool:
     with open(path, 'rb') as f: head = f.read(2048).lstrip().lower()
     return head.startswith((b'<!doctype html', b'<html')) or b'<html' in head[:512]
 
+# %% ../nbs/01b_fetch.ipynb #c0a1f002
+def _gdown_download(url:str|None, gdrive_id:str|None, output:str, quiet:bool, retries:int, timeout:float):
+    "`gdown.download(..., resume=True)` on any gdown >= 5.2: retries and timeout where it takes them, our own retries where not."
+    import inspect, gdown, requests
+    params = inspect.signature(gdown.download).parameters
+    kw = dict(url=url, id=gdrive_id, output=output, quiet=quiet, resume=True)
+    kw.update({k: v for k, v in (('retries', retries), ('timeout', timeout)) if k in params})
+    tries = 1 if 'retries' in params else retries + 1
+    for attempt in range(tries):
+        try: return gdown.download(**kw)
+        except requests.exceptions.RequestException:
+            if attempt == tries - 1: raise
+
+def _gdown_errors() -> tuple:
+    "The exceptions the installed gdown raises for a failed transfer (gdown 5 has no `DownloadError`)."
+    import gdown, requests
+    return tuple(e for e in (getattr(gdown.exceptions, 'DownloadError', None), requests.exceptions.RequestException) if e)
+
 # %% ../nbs/01b_fetch.ipynb #7a210764
 def _sidecar(path:Path) -> Path: return path.with_name('.' + path.name + '.verified.json')
 
-def _cached_ok(path:Path, sha256, md5) -> bool:
-    "Is the cached `path` complete and, where checksums are known, verified before (same size)?"
+def _cached_ok(path:Path, sha256, md5, size=None) -> bool:
+    "Is the cached `path` complete (its expected `size`) and, where checksums are known, verified before (same size)?"
     if not path.is_file(): return False
+    if size is not None and path.stat().st_size != size: return False
     if not (sha256 or md5): return True
     try: info = json.loads(_sidecar(path).read_text())
     except (OSError, ValueError): info = {}
@@ -103,33 +122,36 @@ def download_file(dest:str|Path, # final file path (its folder is created)
                   gdrive_id:str|None=None, # ... or a Google Drive file id
                   sha256:str|None=None, # expected checksum, None when unknown
                   md5:str|None=None, # expected md5 when that is what the publisher gives
+                  size:int|None=None, # expected size in bytes, None when unknown
                   retries:int=2, # extra attempts (each resumes) on a dropped connection
                   timeout:float=60, # seconds to wait for the server between bytes
                   quiet:bool=False, # hide gdown's progress bar
                  ) -> Path:
     "Download `url` or `gdrive_id` to `dest` with resume and checksum checks; a verified cached file is reused."
-    import gdown, requests
     from gdown.exceptions import FileURLRetrievalError
     if (url is None) == (gdrive_id is None): raise ValueError("give exactly one of url= or gdrive_id=")
     dest, source = Path(dest), url or f"Google Drive id {gdrive_id}"
     try:
-        if _cached_ok(dest, sha256, md5): return dest
+        if _cached_ok(dest, sha256, md5, size): return dest
     except ChecksumError as e:
         if not quiet: print(f"{e} Downloading it again.")
     staging = dest.parent/'.partial'
     staging.mkdir(parents=True, exist_ok=True)
     out = staging/dest.name
     try:
-        gdown.download(url=url, id=gdrive_id, output=str(out), quiet=quiet, resume=True, retries=retries, timeout=timeout)
+        _gdown_download(url, gdrive_id, str(out), quiet, retries, timeout)
     except FileURLRetrievalError as e:
         raise DriveAccessError(drive_error_message(str(e), dest.name, source)) from e
-    except (gdown.exceptions.DownloadError, requests.exceptions.RequestException) as e:
+    except _gdown_errors() as e:
         raise DownloadError(f"downloading {dest.name} from {source} stopped: {e}. The bytes received so far are kept in "
                             f"{staging}; run the same call again to resume.") from e
     if not out.is_file(): raise DownloadError(f"gdown reported success for {dest.name} from {source}, but {out} is missing")
     if looks_like_html(out) and not dest.name.lower().endswith(('.html', '.htm')):
         page = out.read_text(errors='replace'); out.unlink()
         raise DriveAccessError(drive_error_message(page, dest.name, source))
+    if size is not None and out.stat().st_size != size:
+        got = out.stat().st_size; out.unlink()
+        raise ChecksumError(f"{dest.name}: {got:,} bytes from {source}, expected {size:,}. The file was deleted; nothing was kept.")
     check_digests(out, sha256, md5, source=source)
     os.replace(out, dest)
     if sha256 or md5:
@@ -155,6 +177,43 @@ def download_gdrive_folder(dest:str|Path, # folder to fill
             page = Path(f).read_text(errors='replace'); Path(f).unlink()
             raise DriveAccessError(drive_error_message(page, Path(f).name, f"Google Drive folder {gdrive_id}"))
     return dest
+
+# %% ../nbs/01b_fetch.ipynb #c0a1f005
+def _unresolved(url:str) -> str|None:
+    "Why `url`'s host cannot be reached at all (its name does not resolve), or None: no retries are spent on a dead host."
+    import socket
+    from urllib.parse import urlsplit
+    host = urlsplit(url).hostname
+    if not host: return f"{url!r} is not a URL"
+    try: socket.getaddrinfo(host, None)
+    except (socket.gaierror, UnicodeError) as e: return f"the host {host} does not resolve ({e})"
+    return None
+
+def download_first(dest:str|Path, # final file path
+                   urls:list|str, # tried in order
+                   sha256:str|None=None, # expected checksum, None when unknown
+                   md5:str|None=None, # expected md5 when that is what the publisher gives
+                   size:int|None=None, # expected size in bytes
+                   source:str='', # the source's name, for the message
+                   retries:int=2, # extra attempts per URL on a dropped connection
+                   timeout:float=60, # seconds to wait for a server between bytes
+                   quiet:bool=False, # hide progress bars and the note on a failed URL
+                  ) -> Path:
+    "Download `dest` from the first of `urls` that gives the expected file."
+    urls = [urls] if isinstance(urls, str) else list(urls)
+    if not urls: raise ValueError(f"source {source or Path(dest).name!r}: no URL to download from")
+    failures = []
+    for url in urls:
+        dead = None if Path(dest).is_file() else _unresolved(url)  # a cached file needs no host
+        if dead: failures.append(f"{url} -> {dead}"); continue
+        try: return download_file(dest, url=url, sha256=sha256, md5=md5, size=size, retries=retries, timeout=timeout, quiet=quiet)
+        except DownloadError as e:
+            failures.append(f"{url} -> {type(e).__name__}: {str(e).splitlines()[0][:300]}")
+            if not quiet and url != urls[-1]: print(f"{url} failed; trying the next URL")
+    tried = ''.join(f"\n  {i}. {f}" for i, f in enumerate(failures, 1))
+    raise DownloadError(f"source {source or Path(dest).name!r}: none of its {len(urls)} URL(s) gave {Path(dest).name}. "
+                        f"Tried, in order:{tried}\nWhat to do: check your connection; if a host moved, add its new URL to the "
+                        "source's 'urls' in the manifest, or download the file yourself and pass its path instead.")
 
 # %% ../nbs/01b_fetch.ipynb #75934558
 ARCHIVE_SUFFIXES = {'.zip': 'zip', '.tar': 'tar', '.tgz': 'tar', '.tar.gz': 'tar', '.tar.bz2': 'tar', '.tar.xz': 'tar'}
