@@ -172,8 +172,13 @@ def _open_and_run(page, lab:JupyterLab):
     page.locator('.jp-StatusBar-Widget', has_text=re.compile(r'Python 3.*\|\s*Idle')).first.wait_for(timeout=90_000)
     page.locator('.lm-MenuBar-item', has_text=re.compile('^Run$')).click()
     page.locator('.lm-Menu-itemLabel', has_text=re.compile('^Run All Cells$')).click()
-    widget = page.locator('.jp-OutputArea-output .widget-vbox').first
-    widget.locator('img').wait_for(timeout=90_000); widget.locator('code').wait_for()
+    outputs = page.locator('.jp-OutputArea-output')
+    outputs.first.wait_for(timeout=90_000)
+    widget = outputs.locator('.widget-vbox').first
+    try: widget.locator('img').wait_for(timeout=60_000); widget.locator('code').wait_for()
+    except Exception as e:   # e.g. the text repr "VBox(children=...)": the jupyterlab_widgets labextension is not found
+        shown = ' | '.join(outputs.all_inner_texts())[:400]
+        raise AssertionError(f"the preview did not render as a widget; the cell's output shows: {shown!r}") from e
     return widget
 
 def _drag(page, handle, dx:float):
