@@ -89,7 +89,8 @@ class JupyterLab:
                f'--ServerApp.root_dir={self.folder}', '--ServerApp.terminals_enabled=False',
                '--LabApp.news_url=None', '--LabApp.extension_manager=readonly',   # nothing asks PyPI or the news feed
                *(['--allow-root'] if os.geteuid() == 0 else [])]                   # CI containers run as root
-        self.proc = subprocess.Popen(cmd, env=env, stdout=self.log.open('w'), stderr=subprocess.STDOUT,
+        self.logf = self.log.open('w')
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self.logf, stderr=subprocess.STDOUT,
                                      start_new_session=True)   # own process group: its kernels die with it
         try: self._wait_ready()
         except BaseException: self.__exit__(); raise
@@ -112,11 +113,13 @@ class JupyterLab:
     def tail(self, n:int=40): return '\n'.join(self.log.read_text(errors='replace').splitlines()[-n:])
 
     def __exit__(self, *exc):
-        try: os.killpg(self.proc.pid, signal.SIGTERM)
-        except ProcessLookupError: return
-        try: self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL); self.proc.wait(5)
+        "SIGTERM the group (server shuts its kernels down), then SIGKILL whatever of the group is left."
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            try: os.killpg(self.proc.pid, sig)
+            except ProcessLookupError: break
+            try: self.proc.wait(wait)
+            except subprocess.TimeoutExpired: pass
+        self.logf.close()
 
 READ_IMAGE = """async img => {
     const b = new Uint8Array(await (await fetch(img.src)).arrayBuffer());
