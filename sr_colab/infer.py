@@ -313,12 +313,12 @@ def upscale(model:nn.Module, # model(lr, noise) -> SR
             seed:int|None=None, # private generator seed; None: fresh randomness
             noise:float=0.0, # noise strength (0: deterministic)
             output=None, # file (its extension picks the format) or folder to write for path inputs (default: beside the input, `_x4`)
-            progress:bool=True, # a bar over the files of a folder, or over the tiles of a large image
+            progress:bool=True, # for files: a bar over the files of a folder, or over the tiles of a large image
             max_pixels:int|None=MAX_PIXELS, # refuse image files with more pixels (checked before decoding); None: no limit
             **kwargs, # mode, consistency, tile, overlap, scale (and batch for images): see `upscale_tensor`, `upscale_image`
            ):
     "Super-resolve `image`; returns the same kind of thing it was given (a path for a path)."
-    if isinstance(image, Image.Image): return upscale_image(model, image, seed, noise, progress=progress, **kwargs)
+    if isinstance(image, Image.Image): return upscale_image(model, image, seed, noise, **kwargs)
     if torch.is_tensor(image):
         if image.dim() not in (3, 4) or image.shape[-3] != 3: raise ValueError(f"expected a (3, h, w) or (N, 3, h, w) tensor, got {tuple(image.shape)}")
         sr = upscale_tensor(model, image if image.dim() == 4 else image[None], seed, noise, **kwargs).to(image.device)
