@@ -130,6 +130,8 @@ def stream_tiles(fn, # callable (tiles (B, 3, th, tw) float in [0, 1], boxes [(y
         for group in _tile_groups(cols, batch):
             x = torch.stack([torch.from_numpy(lr[iy0:iy1, ix0:ix1]).permute(2, 0, 1) for ix0, ix1, _ in group]).float().div_(255)
             sr = fn(x, [(iy0, iy1, ix0, ix1) for ix0, ix1, _ in group]).float().cpu()
+            if sr.shape[-2:] != (x.shape[-2] * scale, x.shape[-1] * scale):
+                raise ValueError(f"the model made {tuple(sr.shape[-2:])} of a {tuple(x.shape[-2:])} tile: it is not a {scale}x model (scale={scale})")
             for k, (ix0, ix1, wx) in enumerate(group):
                 band[:, :(iy1 - iy0) * scale, ix0 * scale:ix1 * scale] += sr[k] * (wy[:, None] * wx[None, :])
             bar.update(len(group))
