@@ -11,7 +11,8 @@ from pathlib import Path
 from fastcore.script import anno_parser
 
 # %% auto #0
-__all__ = ['COMMANDS', 'command', 'usage', 'main', 'demo_command', 'eval_cli', 'upscale_cli']
+__all__ = ['COMMANDS', 'USER_ERRORS', 'command', 'usage', 'UsageError', 'one_line', 'main', 'demo_command', 'eval_cli',
+           'upscale_cli']
 
 # %% ../nbs/12_cli.ipynb #8ba24b4e
 COMMANDS = {}
@@ -31,19 +32,44 @@ def usage() -> str:
     lines += [f"  {n:<{width}}{(f.__doc__ or '').strip().splitlines()[0]}" for n, f in sorted(COMMANDS.items())]
     return '\n'.join(lines)
 
+class UsageError(Exception):
+    "A mistake in the command line itself (a missing or bad option): one line on stderr, exit code 2."
+
+USER_ERRORS = (ValueError, OSError, KeyError, RuntimeError, MemoryError)  # what bad input, files or devices raise
+
+def one_line(e:BaseException) -> str:
+    "The first line of an exception's message (KeyError's without its quotes), or its type when it has none."
+    lines = str(e.args[0] if isinstance(e, KeyError) and e.args else e).strip().splitlines()
+    return lines[0] + (' ...' if len(lines) > 1 else '') if lines else type(e).__name__
+
+# %% ../nbs/12_cli.ipynb #c3a1f0e2
+def _parse(name:str, rest:list) -> dict:
+    "The arguments of command `name` from `rest`; argparse's complaints become `UsageError`."
+    p = anno_parser(COMMANDS[name], prog=f'sr-colab {name}')
+    p.add_argument('--debug', action='store_true', help='show the full traceback when something fails')
+    def error(message): raise UsageError(message)
+    p.error = error
+    params = inspect.signature(COMMANDS[name]).parameters  # fastcore adds --pdb/--xtra, which our commands don't take
+    return {k: v for k, v in vars(p.parse_args(rest)).items() if k in params}
+
 def main(argv:list|None=None, # arguments after the program name; None reads sys.argv
         ) -> int:
-    "Entry point of the `sr-colab` program."
+    "Entry point of the `sr-colab` program: an error is one line on stderr and a non-zero exit code (`--debug`: the traceback)."
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help', 'help'):
         print(usage()); return 0
     name, rest = argv[0], argv[1:]
     if name not in COMMANDS:
         print(f"sr-colab: unknown command {name!r}\n\n{usage()}", file=sys.stderr); return 2
-    fn = COMMANDS[name]
-    args = vars(anno_parser(fn, prog=f'sr-colab {name}').parse_args(rest))
-    params = inspect.signature(fn).parameters  # fastcore adds --pdb/--xtra, which our commands don't take
-    return fn(**{k: v for k, v in args.items() if k in params}) or 0
+    try: return COMMANDS[name](**_parse(name, rest)) or 0
+    except UsageError as e:
+        print(f"sr-colab {name}: {one_line(e)} (sr-colab {name} --help lists the options)", file=sys.stderr); return 2
+    except KeyboardInterrupt:
+        print(f"sr-colab {name}: interrupted", file=sys.stderr); return 130
+    except Exception as e:
+        if '--debug' in rest: raise
+        bug = '' if isinstance(e, USER_ERRORS) else f" ({type(e).__name__}: run again with --debug for the traceback)"
+        print(f"sr-colab {name}: {one_line(e)}{bug}", file=sys.stderr); return 1
 
 # %% ../nbs/12_cli.ipynb #e309eb37
 @command('demo')
@@ -76,6 +102,7 @@ def eval_cli(model:str='bicubic', # a baseline (nearest, bicubic, matlab_bicubic
              quiet:bool=False, # no progress bar
             ) -> int:
     "Evaluate a model or a baseline on a folder of images: per-image CSV, summary table and image grid."
+    if hr is None and lr is None: raise UsageError("give --hr FOLDER (HR images), --lr FOLDER (LR images), or both")
     from sr_colab.evaluate import eval_command
     return eval_command(model=model, hr=hr, lr=lr, degradation=degradation, out=out, scale=scale, device=device,
                         perceptual=perceptual, seed=seed, quiet=quiet)
@@ -83,17 +110,19 @@ def eval_cli(model:str='bicubic', # a baseline (nearest, bicubic, matlab_bicubic
 # %% ../nbs/12_cli.ipynb #fd9256c6
 @command('upscale')
 def upscale_cli(input:str, # image file or folder of images
-                output:str, # output file or folder
+                output:str, # output file (its extension picks the format: png, jpg, webp, tif, bmp) or folder
                 model:str=None, # checkpoint written by sr_colab.models.save_model (required)
                 seed:int=0, # seed of the private noise generator: the same seed gives the same output
                 noise:float=0.0, # noise strength (0: deterministic; 1: a cIMLE model's trained noise)
                 consistency:str='', # make degrade(output) == input exactly: nearest, bicubic, area, bilinear ('' : off)
                 tile:int=0, # core tile size in LR pixels for large images (0: automatic)
                 device:str='', # 'cpu', 'cuda' or 'mps' ('' : the best available)
+                max_pixels:int=25_000_000, # refuse larger inputs (width x height), checked before decoding (0: no limit)
                ) -> int:
     "Super-resolve an image or a folder of images with a trained model, reproducibly from a seed."
-    if not model: print("sr-colab upscale: --model CKPT is required (a file written by save_model)", file=sys.stderr); return 2
+    if not model: raise UsageError("--model CKPT is required (a file written by save_model)")
     from sr_colab.infer import upscale_command
-    out = upscale_command(input, output, model, seed=seed, noise=noise, consistency=consistency, tile=tile, device=device)
+    out = upscale_command(input, output, model, seed=seed, noise=noise, consistency=consistency, tile=tile, device=device,
+                          max_pixels=max_pixels)
     print(f"wrote {out}")
     return 0

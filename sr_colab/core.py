@@ -6,15 +6,15 @@ Docs: https://sr-colab.github.io/sr_colab/core.html.md"""
 
 # %% ../nbs/00_core.ipynb #5e08e7ef
 from __future__ import annotations
-import os, sys, random, tempfile
+import os, sys, stat, random, tempfile
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
 __all__ = ['TEMP_PREFIX', 'COLAB_CONTENT', 'in_colab', 'pick_device', 'autocast_dtype', 'seed_everything', 'make_generator',
-           'atomic_write', 'atomic_write_bytes', 'atomic_write_text', 'drive_dir', 'cache_dir', 'local_dir', 'runs_dir',
-           'torch_home', 'repo_root', 'shared_dir']
+           'umask_mode', 'atomic_write', 'atomic_write_bytes', 'atomic_write_text', 'drive_dir', 'cache_dir',
+           'local_dir', 'runs_dir', 'torch_home', 'repo_root', 'shared_dir']
 
 # %% ../nbs/00_core.ipynb #896216d4
 def in_colab() -> bool:
@@ -65,18 +65,34 @@ def make_generator(seed:int|None=None, # None draws a fresh seed from the OS
 # %% ../nbs/00_core.ipynb #09e521bb
 TEMP_PREFIX = '.tmp-'
 
+def umask_mode(mode:int=0o666, # what is asked for: 0o666 for a file, 0o777 for a folder
+              ) -> int:
+    "`mode` less the process umask: the permissions `open()` or `mkdir` would give a new file or folder."
+    try:  # Linux reports the umask without changing it; os.umask can only be read by setting it
+        with open('/proc/self/status') as f: mask = int(next(l.split()[1] for l in f if l.startswith('Umask:')), 8)
+    except (OSError, StopIteration, ValueError, IndexError):
+        mask = os.umask(0o022); os.umask(mask)
+    return mode & ~mask
+
 def atomic_write(path:str|Path, # final file name
                  write_fn, # called with a binary file object opened for writing
                 ) -> Path:
     "Write `path` through `write_fn` so that a crash leaves either the old file or the complete new one."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # mkstemp makes the file owner-only; give it what open() would: the old file's mode, else 0o666 less the umask
+    mode = stat.S_IMODE(path.stat().st_mode) if path.is_file() else umask_mode(0o666)
     fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX + path.name + '.', dir=path.parent)
     try:
         with os.fdopen(fd, 'wb') as f:
             write_fn(f)
             f.flush(); os.fsync(f.fileno())
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
+    except OSError as e:  # a full disk says only "No space left on device": name the file we were writing
+        Path(tmp).unlink(missing_ok=True)
+        if e.filename is not None: raise
+        raise (OSError(e.errno, e.strerror, str(path)) if e.errno else OSError(f"cannot write {path}: {e}")) from e
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -6,19 +6,23 @@ Docs: https://sr-colab.github.io/sr_colab/infer.html.md"""
 
 # %% ../nbs/07_infer.ipynb #3e5824e7
 from __future__ import annotations
+import sys, warnings
 from pathlib import Path
+import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, features
 from tqdm.auto import tqdm
 from .core import make_generator, atomic_write
-from .data import IMAGE_SUFFIXES, load_rgb, image_to_tensor, tensor_to_image
+from .data import IMAGE_SUFFIXES, to_rgb, image_to_tensor, tensor_to_image
 from .degrade import DOWNSAMPLERS, nearest_downsample, upsample
-from .diverse import noise_inputs
+from .diverse import noise_inputs, noise_mode, draw_noise
 
 # %% auto #0
-__all__ = ['enforce_consistency', 'tiled_forward', 'upscale_tensor', 'upscale', 'upscale_command']
+__all__ = ['MAX_PIXELS', 'OUTPUT_FORMATS', 'SAVE_OPTIONS', 'enforce_consistency', 'tiled_forward', 'stream_tiles',
+           'upscale_tensor', 'upscale_image', 'load_lr', 'output_format', 'save_image', 'UpscaleError', 'batch_name',
+           'upscale', 'upscale_command']
 
 # %% ../nbs/07_infer.ipynb #501acdef
 def enforce_consistency(sr:torch.Tensor, # (N, 3, H, W) SR output in [0, 1]
@@ -54,6 +58,18 @@ def _ramp(n_in:int, lo:int, hi:int, blend:int) -> torch.Tensor:
 def _starts(length:int, tile:int) -> list:
     return list(range(0, max(length - tile, 0) + 1, tile)) + ([length - tile] if length > tile and (length - tile) % tile else [])
 
+def _axis_plan(length:int, tile:int, overlap:int, scale:int) -> list:
+    "The tiles along one axis: `(i0, i1, weights)`, the input window [i0, i1) and the weights of its `scale * (i1 - i0)` output pixels."
+    plan = []
+    for s in _starts(length, tile):
+        c0, c1 = s, min(s + tile, length)                                   # the core
+        i0, i1 = max(c0 - overlap, 0), min(c1 + overlap, length)             # with its context
+        # ramps only towards neighbours: at the image border the core runs to the edge
+        lo = (c0 - i0) * scale if c0 > 0 else -1e9; hi = (c1 - i0) * scale if c1 < length else 1e9
+        plan.append((i0, i1, _ramp((i1 - i0) * scale, lo, hi, overlap // 2 * scale)))
+    return plan
+
+# %% ../nbs/07_infer.ipynb #4c1d7e90
 def tiled_forward(fn, # callable (lr_tile, noise_tile or None) -> SR tile
                   lr:torch.Tensor, # (N, 3, h, w) LR batch
                   noise:torch.Tensor|None=None, # (N, k, h, w) noise map, sliced like `lr`
@@ -62,32 +78,82 @@ def tiled_forward(fn, # callable (lr_tile, noise_tile or None) -> SR tile
                   scale:int=4, # the model's factor
                   progress:bool=False, # a tqdm bar over tiles
                  ) -> torch.Tensor:
-    "Run `fn` tile by tile over `lr` and blend the SR tiles into one output."
+    "Run `fn` tile by tile over `lr` and blend the SR tiles into one float output (see `stream_tiles` for 8-bit images)."
     n, _, h, w = lr.shape
     if tile < 1 or overlap < 0: raise ValueError(f"need tile >= 1 and overlap >= 0, got tile={tile}, overlap={overlap}")
-    blend = overlap // 2
     out = weight = None
-    boxes = [(y, x) for y in _starts(h, tile) for x in _starts(w, tile)]
-    for y, x in tqdm(boxes, disable=not progress, desc='tiles', leave=False):
-        cy0, cy1, cx0, cx1 = y, min(y + tile, h), x, min(x + tile, w)       # the core
-        iy0, iy1, ix0, ix1 = max(cy0 - overlap, 0), min(cy1 + overlap, h), max(cx0 - overlap, 0), min(cx1 + overlap, w)
+    boxes = [(r, c) for r in _axis_plan(h, tile, overlap, scale) for c in _axis_plan(w, tile, overlap, scale)]
+    for (iy0, iy1, wy), (ix0, ix1, wx) in tqdm(boxes, disable=not progress, desc='tiles', leave=False):
         sr = fn(lr[..., iy0:iy1, ix0:ix1], None if noise is None else noise[..., iy0:iy1, ix0:ix1])
         if out is None:
             out = sr.new_zeros(n, sr.shape[1], h * scale, w * scale); weight = sr.new_zeros(1, 1, h * scale, w * scale)
-        # ramps only towards neighbours: at the image border the core runs to the edge
-        lo_y = (cy0 - iy0) * scale if cy0 > 0 else -1e9; hi_y = (cy1 - iy0) * scale if cy1 < h else 1e9
-        lo_x = (cx0 - ix0) * scale if cx0 > 0 else -1e9; hi_x = (cx1 - ix0) * scale if cx1 < w else 1e9
-        wy = _ramp(sr.shape[-2], lo_y, hi_y, blend * scale).to(sr)
-        wx = _ramp(sr.shape[-1], lo_x, hi_x, blend * scale).to(sr)
-        wt = wy[:, None] * wx[None, :]
+        wt = wy.to(sr)[:, None] * wx.to(sr)[None, :]
         out[..., iy0 * scale:iy1 * scale, ix0 * scale:ix1 * scale] += sr * wt
         weight[..., iy0 * scale:iy1 * scale, ix0 * scale:ix1 * scale] += wt
     return out / weight
+
+# %% ../nbs/07_infer.ipynb #5e7b2c43
+def _tile_groups(cols:list, batch:int) -> list:
+    "Consecutive tiles of one row with the same width, at most `batch` per group: each group is one forward call."
+    groups = []
+    for c in cols:
+        g = groups[-1] if groups else None
+        if g and len(g) < batch and g[-1][1] - g[-1][0] == c[1] - c[0]: g.append(c)
+        else: groups.append([c])
+    return groups
+
+def _total_weight(plan:list, n:int, scale:int) -> torch.Tensor:
+    "Sum of the tiles' weights along one axis of the output."
+    tot = torch.zeros(n * scale)
+    for i0, i1, wt in plan: tot[i0 * scale:i1 * scale] += wt
+    return tot
+
+# %% ../nbs/07_infer.ipynb #6f8c3d54
+def stream_tiles(fn, # callable (tiles (B, 3, th, tw) float in [0, 1], boxes [(y0, y1, x0, x1)]) -> SR tiles (B, 3, th*scale, tw*scale)
+                 lr:np.ndarray, # (h, w, 3) uint8 LR image
+                 tile:int=128, # core tile size in LR pixels
+                 overlap:int=24, # LR pixels of context on each side; half of it is blended
+                 scale:int=4, # the model's factor
+                 batch:int=1, # tiles per call of `fn`
+                 finish=None, # callable (float strip (3, r, W), its first output row) -> strip, run before rounding
+                 progress:bool=False, # a tqdm bar over tiles (shown after a second)
+                ) -> Image.Image:
+    "Run `fn` tile by tile over `lr`, blend, and stream the rounded rows into a preallocated 8-bit RGB image."
+    h, w = lr.shape[:2]
+    if tile < 1 or overlap < 0 or batch < 1: raise ValueError(f"need tile >= 1, overlap >= 0, batch >= 1, got {tile}, {overlap}, {batch}")
+    rows, cols = _axis_plan(h, tile, overlap, scale), _axis_plan(w, tile, overlap, scale)
+    row_w, col_w = _total_weight(rows, h, scale), _total_weight(cols, w, scale)
+    out = Image.new('RGB', (w * scale, h * scale))
+    band = torch.zeros(3, max(i1 - i0 for i0, i1, _ in rows) * scale, w * scale)  # float sums from output row `top` on
+    top, bar = 0, tqdm(total=len(rows) * len(cols), desc='tiles', leave=False, disable=not progress, delay=1)
+    for r, (iy0, iy1, wy) in enumerate(rows):                                        # here top == iy0 * scale
+        for group in _tile_groups(cols, batch):
+            x = torch.stack([torch.from_numpy(lr[iy0:iy1, ix0:ix1]).permute(2, 0, 1) for ix0, ix1, _ in group]).float().div_(255)
+            sr = fn(x, [(iy0, iy1, ix0, ix1) for ix0, ix1, _ in group]).float().cpu()
+            if sr.shape[-2:] != (x.shape[-2] * scale, x.shape[-1] * scale):
+                raise ValueError(f"the model made {tuple(sr.shape[-2:])} of a {tuple(x.shape[-2:])} tile: it is not a {scale}x model (scale={scale})")
+            for k, (ix0, ix1, wx) in enumerate(group):
+                band[:, :(iy1 - iy0) * scale, ix0 * scale:ix1 * scale] += sr[k] * (wy[:, None] * wx[None, :])
+            bar.update(len(group))
+        done = rows[r + 1][0] * scale if r + 1 < len(rows) else h * scale           # no later tile reaches above it
+        for y in range(top, done, 64):                                               # short strips: small temporaries
+            y1 = min(y + 64, done)
+            strip = band[:, y - top:y1 - top] / (row_w[y:y1, None] * col_w[None, :])
+            if finish is not None: strip = finish(strip, y)
+            out.paste(Image.fromarray(strip.clamp_(0, 1).mul_(255).round_().byte().permute(1, 2, 0).contiguous().numpy()), (0, y))
+        carry = band[:, done - top:(iy1 - iy0) * scale].clone()                     # rows the next tile row adds to
+        band.zero_(); band[:, :carry.shape[1]] = carry; top = done
+    bar.close()
+    return out
 
 # %% ../nbs/07_infer.ipynb #df6964f5
 def _model_device(model):
     p = next(model.parameters(), None)
     return p.device if p is not None else torch.device('cpu')
+
+def _auto_tile(h:int, w:int, tile:int|None) -> int|None:
+    "`tile`, or 128 for inputs above 256x256 (None: one forward over the whole image)."
+    return tile if tile is not None else (128 if h * w > 256 * 256 else None)
 
 def upscale_tensor(model:nn.Module, # model(lr, noise) -> SR
                    lr:torch.Tensor, # (N, 3, h, w) in [0, 1]
@@ -107,59 +173,182 @@ def upscale_tensor(model:nn.Module, # model(lr, noise) -> SR
     try:
         with torch.no_grad():
             x, z = noise_inputs(model, lr, noise, make_generator(seed), mode)
-            if tile is None and lr.shape[-2] * lr.shape[-1] > 256 * 256: tile = 128
+            tile = _auto_tile(*lr.shape[-2:], tile)
             sr = model(x, z) if tile is None else tiled_forward(model, x, z, tile, overlap, scale)
             sr = sr.clamp(0, 1)
             if consistency: sr = enforce_consistency(sr, lr, consistency, scale)
     finally: model.train(was_training)
     return sr
 
+# %% ../nbs/07_infer.ipynb #ad2a7198
+def _tile_inputs(model:nn.Module, x:torch.Tensor, z:torch.Tensor|None, strength:float, kind:str) -> tuple:
+    "What `noise_inputs` gives for one tile, from the tile's slice `z` of the whole image's noise (None: no noise)."
+    ch = getattr(model, 'noise_channels', 0) or 0
+    zeros = lambda: x.new_zeros(x.shape[0], ch, *x.shape[-2:])
+    if kind == 'map': return x, (zeros() if z is None else z * strength)
+    return (x if z is None else (x + z * strength).clamp(0, 1)), (zeros() if ch else None)
+
+def _nearest_finish(lr:np.ndarray, scale:int):
+    "A `finish` for `stream_tiles` that writes the LR pixels back where nearest downsampling reads them."
+    o = scale // 2
+    def finish(strip, y0):
+        first = (o - y0) % scale                                    # the strip's first row that nearest reads
+        ly = (y0 + first - o) // scale; n = len(range(first, strip.shape[1], scale))
+        strip[:, first::scale, o::scale] = torch.from_numpy(lr[ly:ly + n]).permute(2, 0, 1).float().div_(255)
+        return strip
+    return finish
+
+# %% ../nbs/07_infer.ipynb #be3b82a9
+def upscale_image(model:nn.Module, # model(lr, noise) -> SR
+                  im:Image.Image, # any PIL image (converted to 8-bit RGB)
+                  seed:int|None=None, # private generator seed; None: fresh randomness
+                  noise:float=0.0, # noise strength
+                  mode:str='auto', # 'auto', 'input' or 'map'
+                  consistency:str|None=None, # None, 'nearest' (streamed), or bicubic/area/bilinear (whole float image)
+                  tile:int|None=None, # core tile size in LR pixels; None: 128 above 256x256, else the whole image at once
+                  overlap:int=24, # LR context pixels per tile side
+                  scale:int=4, # the model's factor
+                  batch:int|None=None, # tiles per forward call; None: 1 on the CPU, 8 on a GPU
+                  progress:bool=False, # a bar over tiles, shown after a second
+                 ) -> Image.Image:
+    "The SR image of `im`, streamed tile by tile into an 8-bit output: memory is the output image plus a constant."
+    if consistency not in (None, 'nearest'):                        # back-projection mixes the whole image
+        return tensor_to_image(upscale_tensor(model, image_to_tensor(im)[None], seed, noise, mode, consistency, tile, overlap, scale))
+    lr = np.array(to_rgb(im))                                       # (h, w, 3) uint8, writable
+    h, w = lr.shape[:2]
+    device, kind = _model_device(model), noise_mode(model, mode)
+    z = None if noise == 0 else draw_noise((1, model.noise_channels if kind == 'map' else 3, h, w), make_generator(seed))
+    def run(x, boxes):
+        zt = None if z is None else torch.cat([z[..., y0:y1, x0:x1] for y0, y1, x0, x1 in boxes])
+        xin, zin = _tile_inputs(model, x, zt, noise, kind)
+        return model(xin.to(device), None if zin is None else zin.to(device))
+    tile = _auto_tile(h, w, tile) or max(h, w)
+    batch = batch or (1 if device.type == 'cpu' else 8)
+    finish = _nearest_finish(lr, scale) if consistency == 'nearest' else None
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad(): return stream_tiles(run, lr, tile, overlap, scale, batch, finish, progress)
+    finally: model.train(was_training)
+
+# %% ../nbs/07_infer.ipynb #e16edbdc
+MAX_PIXELS = 25_000_000  # input pixels: a 24-megapixel camera photo; its 4x output is 1.2 GB of 8-bit RGB
+
+def load_lr(path:str|Path, # image file
+            max_pixels:int|None=MAX_PIXELS, # refuse more pixels than this, from the header alone; None or 0: no limit
+           ) -> Image.Image:
+    "Open `path` as 8-bit RGB; a file that is not a readable image, or is too large, raises `ValueError` naming it."
+    path, old = Path(path), Image.MAX_IMAGE_PIXELS
+    try:
+        Image.MAX_IMAGE_PIXELS = None                                  # our limit replaces PIL's
+        with warnings.catch_warnings(), Image.open(path) as im:        # open reads the header only
+            w, h = im.size
+            if max_pixels and w * h > max_pixels:
+                raise ValueError(f"image {path} is {w}x{h} ({w * h / 1e6:.0f} megapixels), above max_pixels={max_pixels:,}; its "
+                                 f"4x output would take {w * h * 48 / 1e9:.1f} GB. Pass a larger max_pixels (--max-pixels) to allow it")
+            im.load()
+            return to_rgb(im)
+    except (OSError, SyntaxError, Image.DecompressionBombError) as e:
+        raise ValueError(f"cannot read image {path}: {e}") from e
+    finally: Image.MAX_IMAGE_PIXELS = old
+
+# %% ../nbs/07_infer.ipynb #1b4e9f20
+OUTPUT_FORMATS = {'.png': 'PNG', '.jpg': 'JPEG', '.jpeg': 'JPEG', '.webp': 'WEBP', '.tif': 'TIFF', '.tiff': 'TIFF', '.bmp': 'BMP'}
+SAVE_OPTIONS = {'JPEG': dict(quality=95), 'WEBP': dict(quality=95)}
+
+def output_format(path:str|Path, # an output file name
+                 ) -> str:
+    "The PIL format the extension of `path` names; an extension we cannot write raises `ValueError` naming it."
+    path = Path(path)
+    fmt = OUTPUT_FORMATS.get(path.suffix.lower())
+    if fmt is None or (fmt == 'WEBP' and not features.check('webp')):
+        ok = ', '.join(s for s, f in OUTPUT_FORMATS.items() if f != 'WEBP' or features.check('webp'))
+        raise ValueError(f"cannot write {path}: {path.suffix or 'a name without an extension'} is not an image format we write; use {ok}")
+    return fmt
+
+def save_image(im:Image.Image, path:str|Path) -> Path:
+    "Atomically write `im` to `path` in the format its extension names."
+    fmt = output_format(path)
+    return atomic_write(path, lambda f: im.save(f, format=fmt, **SAVE_OPTIONS.get(fmt, {})))
+
+# %% ../nbs/07_infer.ipynb #4e71b253
+class UpscaleError(ValueError):
+    "Some images of a folder failed and were skipped; the others were written. `failed`: `[(file, reason)]`."
+    def __init__(self, failed:list, total:int, out_dir:Path):
+        self.failed, self.total, self.out_dir = failed, total, out_dir
+        names = ', '.join(p.name for p, _ in failed[:5]) + (', ...' if len(failed) > 5 else '')
+        super().__init__(f"{len(failed)} of {total} images failed and were skipped ({names}); "
+                         f"the other {total - len(failed)} were written to {out_dir}")
+
+def batch_name(src:Path) -> str:
+    "The output name of `src` in a folder upscale: the extension stays in the name, so `c.jpg` and `c.png` differ."
+    return f"{src.stem}_{src.suffix[1:]}_x4.png"
+
+# %% ../nbs/07_infer.ipynb #5f82c364
+def _upscale_folder(model, folder:Path, output, seed, noise, progress, max_pixels, kwargs) -> Path:
+    "Upscale every image of `folder` into `output`; skip and report the ones that fail, then raise `UpscaleError`."
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith('.'))
+    if not files: raise ValueError(f"no images ({', '.join(IMAGE_SUFFIXES)}) in folder {folder}")
+    out_dir = Path(output) if output is not None else folder.with_name(folder.name + '_x4')
+    out_dir.mkdir(parents=True, exist_ok=True)
+    taken = {p.name.lower() for p in files} if out_dir.resolve() == folder.resolve() else set()
+    failed = []
+    for f in tqdm(files, desc='upscale', unit='image', disable=not progress):
+        dest = out_dir/batch_name(f)
+        try:
+            if dest.name.lower() in taken: raise ValueError(f"its output name {dest.name} is taken in {out_dir}")
+            taken.add(dest.name.lower())
+            upscale(model, f, seed, noise, dest, progress=False, max_pixels=max_pixels, **kwargs)
+        except ValueError as e:
+            failed.append((f, str(e))); tqdm.write(f"skipped {f}: {e}", file=sys.stderr)
+    if failed: raise UpscaleError(failed, len(files), out_dir)
+    return out_dir
+
+# %% ../nbs/07_infer.ipynb #6093d475
 def _out_path(src:Path, output, suffix='_x4'):
-    return Path(output) if output is not None else src.with_name(src.stem + suffix + '.png')
+    "`output`, a file inside it when it is a folder, or `<name>_x4.png` beside `src`."
+    if output is None or Path(output).is_dir(): return Path(output or src.parent)/(src.stem + suffix + '.png')
+    return Path(output)
 
 def upscale(model:nn.Module, # model(lr, noise) -> SR
             image, # PIL image, tensor (3,h,w)/(N,3,h,w) in [0,1], image file path, or folder of images
             seed:int|None=None, # private generator seed; None: fresh randomness
             noise:float=0.0, # noise strength (0: deterministic)
-            output=None, # file or folder to write for path inputs (default: beside the input, `_x4`)
-            progress:bool=True, # tqdm bar over a folder
-            **kwargs, # mode, consistency, tile, overlap, scale: see `upscale_tensor`
+            output=None, # file (its extension picks the format) or folder to write for path inputs (default: beside the input, `_x4`)
+            progress:bool=True, # for files: a bar over the files of a folder, or over the tiles of a large image
+            max_pixels:int|None=MAX_PIXELS, # refuse image files with more pixels (checked before decoding); None: no limit
+            **kwargs, # mode, consistency, tile, overlap, scale (and batch for images): see `upscale_tensor`, `upscale_image`
            ):
     "Super-resolve `image`; returns the same kind of thing it was given (a path for a path)."
-    if isinstance(image, Image.Image):
-        return tensor_to_image(upscale_tensor(model, image_to_tensor(image)[None], seed, noise, **kwargs)[0])
+    if isinstance(image, Image.Image): return upscale_image(model, image, seed, noise, **kwargs)
     if torch.is_tensor(image):
         if image.dim() not in (3, 4) or image.shape[-3] != 3: raise ValueError(f"expected a (3, h, w) or (N, 3, h, w) tensor, got {tuple(image.shape)}")
         sr = upscale_tensor(model, image if image.dim() == 4 else image[None], seed, noise, **kwargs).to(image.device)
         return sr if image.dim() == 4 else sr[0]
     path = Path(image)
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and not p.name.startswith('.'))
-        if not files: raise ValueError(f"no images ({', '.join(IMAGE_SUFFIXES)}) in folder {path}")
-        out_dir = Path(output) if output is not None else path.with_name(path.name + '_x4')
-        out_dir.mkdir(parents=True, exist_ok=True)
-        for f in tqdm(files, desc='upscale', disable=not progress):
-            upscale(model, f, seed, noise, out_dir/(f.stem + '.png'), **kwargs)
-        return out_dir
+    if path.is_dir(): return _upscale_folder(model, path, output, seed, noise, progress, max_pixels, kwargs)
     if not path.exists(): raise FileNotFoundError(f"no such image or folder: {path}")
     dest = _out_path(path, output)
-    sr = upscale(model, load_rgb(path), seed, noise, **kwargs)
-    fmt = 'JPEG' if dest.suffix.lower() in ('.jpg', '.jpeg') else 'PNG'
-    atomic_write(dest, lambda f: sr.save(f, format=fmt))
-    return dest
+    output_format(dest)                                             # refuse a bad extension before any work
+    if dest.resolve() == path.resolve(): raise ValueError(f"output {dest} is the input file; choose another name")
+    return save_image(upscale_image(model, load_lr(path, max_pixels), seed, noise, progress=progress, **kwargs), dest)
 
 # %% ../nbs/07_infer.ipynb #c848fd6c
 def upscale_command(input:str, # image file or folder of images
-                    output:str, # output file or folder
+                    output:str, # output file (.png, .jpg, .webp, .tif, .bmp) or folder
                     model:str, # checkpoint written by sr_colab.models.save_model
                     seed:int=0, # seed of the private noise generator
                     noise:float=0.0, # noise strength (0: deterministic)
                     consistency:str='', # '' for none, or the degradation to make exact: nearest, bicubic, area, bilinear
                     tile:int=0, # core tile size in LR pixels (0: automatic)
                     device:str='', # cpu, cuda, mps ('' : the best available)
+                    max_pixels:int=MAX_PIXELS, # refuse larger inputs before decoding them (0: no limit)
                    ) -> Path:
     "Super-resolve `input` into `output` with the model checkpoint `model`."
     from sr_colab.models import load_model
     from sr_colab.core import pick_device
+    if not Path(input).exists(): raise FileNotFoundError(f"no such image or folder: {input}")
+    if not Path(input).is_dir(): output_format(_out_path(Path(input), output))  # before loading the model
     net = load_model(model).to(pick_device(device or None))
-    return upscale(net, input, seed=seed, noise=noise, output=output, consistency=consistency or None, tile=tile or None)
+    return upscale(net, input, seed=seed, noise=noise, output=output, consistency=consistency or None, tile=tile or None,
+                   max_pixels=max_pixels or None)
