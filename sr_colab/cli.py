@@ -12,7 +12,7 @@ from fastcore.script import anno_parser
 
 # %% auto #0
 __all__ = ['COMMANDS', 'USER_ERRORS', 'command', 'usage', 'UsageError', 'one_line', 'main', 'demo_command', 'eval_cli',
-           'upscale_cli']
+           'upscale_cli', 'models_cli', 'export_cli']
 
 # %% ../nbs/12_cli.ipynb #8ba24b4e
 COMMANDS = {}
@@ -111,7 +111,7 @@ def eval_cli(model:str='bicubic', # a baseline (nearest, bicubic, matlab_bicubic
 @command('upscale')
 def upscale_cli(input:str, # image file or folder of images
                 output:str, # output file (its extension picks the format: png, jpg, webp, tif, bmp) or folder
-                model:str=None, # checkpoint written by sr_colab.models.save_model (required)
+                model:str=None, # a model file (save_model), or a shipped model: x4-real, x4-bicubic... (default: the one for photos)
                 seed:int=0, # seed of the private noise generator: the same seed gives the same output
                 noise:float=0.0, # noise strength (0: deterministic; 1: a cIMLE model's trained noise)
                 consistency:str='', # make degrade(output) == input exactly: nearest, bicubic, area, bilinear ('' : off)
@@ -119,10 +119,37 @@ def upscale_cli(input:str, # image file or folder of images
                 device:str='', # 'cpu', 'cuda' or 'mps' ('' : the best available)
                 max_pixels:int=25_000_000, # refuse larger inputs (width x height), checked before decoding (0: no limit)
                ) -> int:
-    "Super-resolve an image or a folder of images with a trained model, reproducibly from a seed."
-    if not model: raise UsageError("--model CKPT is required (a file written by save_model)")
+    "Super-resolve an image or a folder of images (a shipped model by default), reproducibly from a seed."
     from sr_colab.infer import upscale_command
+    if not model:
+        from sr_colab.pretrained import default_model_name
+        model = default_model_name()
+        print(f"model: the shipped {model} (--model to choose another; sr-colab models lists them)")
     out = upscale_command(input, output, model, seed=seed, noise=noise, consistency=consistency, tile=tile, device=device,
                           max_pixels=max_pixels)
     print(f"wrote {out}")
+    return 0
+
+# %% ../nbs/12_cli.ipynb #b3a9c4da
+@command('models')
+def models_cli() -> int:
+    "List the models that ship in the package: what each is for, its size and its Set5/Set14 scores."
+    from sr_colab.pretrained import list_pretrained, default_model_name
+    for c in list_pretrained():
+        s = c.get('scores', {})
+        scores = ', '.join(f"{b} {v['psnr_y']:.2f} dB" for b, v in s.items())
+        print(f"{c['name']:<12} {c['architecture']} {c['parameters']:,} parameters, {c['degradation']} LR ({scores})\n"
+              f"{'':<12} {c['purpose']}{'  [default]' if c['name'] == default_model_name() else ''}")
+    return 0
+
+@command('export')
+def export_cli(model:str, # a model file (save_model, a checkpoint) or a shipped model's name
+               out:str, # the file (.safetensors, .onnx) or folder (hub) to write
+               format:str='safetensors', # safetensors, hub or onnx
+              ) -> int:
+    "Write a model as safetensors (spandrel, ComfyUI, chaiNNer), a Hugging Face Hub folder, or ONNX."
+    from sr_colab.interop import export_model
+    from sr_colab.pretrained import resolve_model
+    if format not in ('safetensors', 'hub', 'onnx'): raise UsageError(f"--format must be safetensors, hub or onnx, not {format!r}")
+    print(f"wrote {export_model(resolve_model(model), out, format=format)}")
     return 0

@@ -336,7 +336,7 @@ def upscale(model:nn.Module, # model(lr, noise) -> SR
 # %% ../nbs/07_infer.ipynb #c848fd6c
 def upscale_command(input:str, # image file or folder of images
                     output:str, # output file (.png, .jpg, .webp, .tif, .bmp) or folder
-                    model:str, # checkpoint written by sr_colab.models.save_model
+                    model:str|None=None, # a model file (save_model), a shipped model's name, or None for the default shipped one
                     seed:int=0, # seed of the private noise generator
                     noise:float=0.0, # noise strength (0: deterministic)
                     consistency:str='', # '' for none, or the degradation to make exact: nearest, bicubic, area, bilinear
@@ -344,11 +344,11 @@ def upscale_command(input:str, # image file or folder of images
                     device:str='', # cpu, cuda, mps ('' : the best available)
                     max_pixels:int=MAX_PIXELS, # refuse larger inputs before decoding them (0: no limit)
                    ) -> Path:
-    "Super-resolve `input` into `output` with the model checkpoint `model`."
-    from sr_colab.models import load_model
+    "Super-resolve `input` into `output` with `model` (default: the shipped model for photos)."
+    from sr_colab.pretrained import resolve_model
     from sr_colab.core import pick_device
     if not Path(input).exists(): raise FileNotFoundError(f"no such image or folder: {input}")
     if not Path(input).is_dir(): output_format(_out_path(Path(input), output))  # before loading the model
-    net = load_model(model).to(pick_device(device or None))
+    net = resolve_model(model, pick_device(device or None))
     return upscale(net, input, seed=seed, noise=noise, output=output, consistency=consistency or None, tile=tile or None,
                    max_pixels=max_pixels or None)

@@ -14,7 +14,7 @@ import torch.nn as nn
 from .models import build_model
 
 # %% auto #0
-__all__ = ['PRETRAINED_DIR', 'list_pretrained', 'load_pretrained']
+__all__ = ['PRETRAINED_DIR', 'list_pretrained', 'load_pretrained', 'default_model_name', 'resolve_model']
 
 # %% ../nbs/04b_pretrained.ipynb #90a0190c
 PRETRAINED_DIR = Path(sr_colab.__file__).parent/'assets'/'pretrained'  # inside the installed package
@@ -49,3 +49,23 @@ def load_pretrained(name:str='x4-bicubic', # a name from list_pretrained()
     model.load_state_dict(load_file(str(path)))
     model.card = {k: v for k, v in card.items() if k != 'clock_anchors'}
     return model.to(device).eval()
+
+# %% ../nbs/04b_pretrained.ipynb #dbcc21d8
+def default_model_name(folder:str|Path|None=None) -> str:
+    "The shipped model used when none is given: 'x4-real' for people's photos, else 'x4-bicubic'."
+    names = {c['name'] for c in list_pretrained(folder)}
+    for name in ('x4-real', 'x4-bicubic'):
+        if name in names: return name
+    raise ValueError(f"no release model ships in {folder or PRETRAINED_DIR}: give a model file")
+
+def resolve_model(model:str|Path|nn.Module|None=None, # a shipped model's name, a model file, a module, or None for the default
+                  device:str|torch.device='cpu') -> nn.Module:
+    "A ready model (eval mode) from whatever names one."
+    from sr_colab.models import load_model
+    if isinstance(model, nn.Module): return model.to(device).eval()
+    if model is None or str(model) in {c['name'] for c in list_pretrained()}:
+        return load_pretrained(model or default_model_name(), device)
+    if not Path(model).exists():
+        raise FileNotFoundError(f"no model file {model}, and no shipped model of that name (shipped: "
+                                f"{', '.join(c['name'] for c in list_pretrained())})")
+    return load_model(model, map_location=device).eval()
