@@ -111,7 +111,7 @@ def save(self:Checkpointer, state:dict, # what to store (tensors and plain value
     for old in self.step_files()[self.keep:]: old.unlink(missing_ok=True)
     return path
 
-# %% ../nbs/06_train.ipynb #07fc4c5a
+# %% ../nbs/06_train.ipynb #5c8cc1ab
 @patch
 def clean_orphans(self:Checkpointer) -> list[Path]:
     "Remove temporary files left by a write that was killed; returns what was removed."
@@ -120,7 +120,7 @@ def clean_orphans(self:Checkpointer) -> list[Path]:
     for p in orphans: p.unlink(missing_ok=True)
     return orphans
 
-# %% ../nbs/06_train.ipynb #3d2f43a1
+# %% ../nbs/06_train.ipynb #781ef86f
 @patch
 def read(self:Checkpointer, path:str|Path, map_location='cpu') -> dict:
     "Load and verify one checkpoint; raises ValueError naming the file if it is unreadable or its digest does not match."
@@ -135,7 +135,7 @@ def read(self:Checkpointer, path:str|Path, map_location='cpu') -> dict:
     if blob.get('format', 1) >= 2 and not sealed: raise ValueError(f"checkpoint {path} is corrupt (its file seal is damaged)")
     return blob
 
-# %% ../nbs/06_train.ipynb #dac4564e
+# %% ../nbs/06_train.ipynb #48f165d5
 @patch
 def load_latest(self:Checkpointer, map_location='cpu',
                 run_id:str|None=None, # only a checkpoint of this run (or one older than run ids)
@@ -206,7 +206,7 @@ def acquire(self:RunLock):
         return self
     raise RuntimeError(f"could not take the lock {self.path}")
 
-# %% ../nbs/06_train.ipynb #302f9a38
+# %% ../nbs/06_train.ipynb #3a0562d5
 @patch
 def release(self:RunLock):
     "Remove the lock if this process holds it."
@@ -313,7 +313,7 @@ def distributed_context() -> tuple[int, int, int]:
     if dist.is_initialized(): return dist.get_rank(), dist.get_world_size(), int(os.environ.get('LOCAL_RANK', '0'))
     return 0, 1, 0
 
-# %% ../nbs/06_train.ipynb #69b38a2c
+# %% ../nbs/06_train.ipynb #017f9ee6
 @dataclass
 class TrainConfig:
     "Every option of a training run: saved whole in each checkpoint, compared key by key on resume."
@@ -356,13 +356,14 @@ class TrainConfig:
         "A config from a checkpoint's or run.json's 'config' (keys that are not options, or that it lacks, are skipped)."
         return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
 
+# %% ../nbs/06_train.ipynb #daa8b2a6
 OPTIMIZERS = {'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}
 PRECISIONS = {'auto': None, 'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 OVERRIDABLE = ('lr', 'steps', 'train_seconds', 'warmup_steps', 'min_lr', 'schedule', 'step_size', 'gamma', 'weight_decay',
                'grad_clip', 'ema_decay', 'precision', 'channels_last', 'adversarial_weight', 'd_lr', 'r1_weight')
 REPLAY_FREE = ('num_workers', 'val_every', 'save_every_steps', 'save_every_seconds', 'keep')
 
-# %% ../nbs/06_train.ipynb #6fb7bd5c
+# %% ../nbs/06_train.ipynb #424458b6
 def config_with(config:TrainConfig|None, # None: the defaults
                 options:dict, # field -> value, replacing `config`'s
                ) -> TrainConfig:
@@ -415,7 +416,7 @@ class Trainer:
         self.step, self.epoch, self.batch_in_epoch, self.best_psnr = 0, 0, 0, -math.inf
         self.losses, self.history, self._pending_log, self.last_terms = [], [], [], {}
 
-# %% ../nbs/06_train.ipynb #c67b01a0
+# %% ../nbs/06_train.ipynb #38f12d92
 @patch
 def _place(self:Trainer, device):
     "Rank, device, autocast dtype and memory layout, from `device` and the config's precision and channels_last."
@@ -439,7 +440,7 @@ def _as_uint8_chw(image, scale):
     h, w = t.shape[-2] // scale * scale, t.shape[-1] // scale * scale
     return t[..., :h, :w].contiguous()
 
-# %% ../nbs/06_train.ipynb #07f30e27
+# %% ../nbs/06_train.ipynb #0297c5e5
 @patch
 def autocast(self:Trainer):
     "The run's mixed-precision context (disabled in fp32)."
@@ -452,7 +453,7 @@ def fraction_done(self:Trainer) -> float:
     by_steps = self.step / self.config.steps if self.config.steps else 0.0
     return max(by_steps, self.clock.progress(self.step) if self.clock is not None else 0.0)
 
-# %% ../nbs/06_train.ipynb #c070e428
+# %% ../nbs/06_train.ipynb #d09e0492
 @patch
 def set_lr(self:Trainer) -> float:
     "Write this step's learning rate into the optimizer(s); returns the multiplier of the peak."
@@ -472,7 +473,7 @@ def log(self:Trainer, **record):
     self.history.append(record)
     if self.rank == 0: self._pending_log.append(record)
 
-# %% ../nbs/06_train.ipynb #6cd5361e
+# %% ../nbs/06_train.ipynb #aaadd6b8
 @patch
 def flush_log(self:Trainer):
     "Append pending records to log.jsonl (rank 0)."
@@ -482,7 +483,7 @@ def flush_log(self:Trainer):
         for r in self._pending_log: f.write(json.dumps(r) + '\n')
     self._pending_log = []
 
-# %% ../nbs/06_train.ipynb #1ca35714
+# %% ../nbs/06_train.ipynb #f3a16071
 @patch
 def forward_loss(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
                 ) -> tuple:
@@ -554,7 +555,7 @@ class Adversary:
 
     def _cond(self, lr_image): return lr_image if getattr(self.discriminator, 'conditional', False) else None
 
-# %% ../nbs/06_train.ipynb #89a6e35a
+# %% ../nbs/06_train.ipynb #05adb3fc
 @patch
 def bind(self:Adversary, trainer:Trainer) -> Adversary:
     "Put D on the trainer's device and layout, with an optimizer, scaler, autocast and DDP like the generator's."
@@ -570,7 +571,7 @@ def bind(self:Adversary, trainer:Trainer) -> Adversary:
     self.ddp, self.autocast = wrap_ddp(self.discriminator, trainer.device, trainer.world_size), trainer.autocast
     return self
 
-# %% ../nbs/06_train.ipynb #52bb2cef
+# %% ../nbs/06_train.ipynb #ca0bc36c
 @patch
 def generator_loss(self:Adversary, sr:torch.Tensor, lr_image:torch.Tensor) -> torch.Tensor:
     "The generator's weighted adversarial term: D judges `sr` (D's own weights get no gradient from it)."
@@ -579,7 +580,7 @@ def generator_loss(self:Adversary, sr:torch.Tensor, lr_image:torch.Tensor) -> to
     self.discriminator.requires_grad_(True)
     return self.weight * loss
 
-# %% ../nbs/06_train.ipynb #2f8350e0
+# %% ../nbs/06_train.ipynb #3868e6d9
 @patch
 def step(self:Adversary, hr:torch.Tensor, sr:torch.Tensor, lr_image:torch.Tensor) -> float:
     "`steps` updates of D: real `hr` against the (detached) `sr`; returns D's loss before the last update."
@@ -592,19 +593,19 @@ def step(self:Adversary, hr:torch.Tensor, sr:torch.Tensor, lr_image:torch.Tensor
     self.last_terms = {('d_loss' if k == 'total' else f'd_{k}'): v.item() for k, v in terms.items()}
     return self.last_terms['d_loss']
 
-# %% ../nbs/06_train.ipynb #8a44533e
+# %% ../nbs/06_train.ipynb #f4c9da65
 @patch
 def set_lr(self:Adversary, factor:float):
     "D follows the generator's schedule: its peak rate times `factor`."
     for g in self.optimizer.param_groups: g['lr'] = self.base_lr * factor
 
-# %% ../nbs/06_train.ipynb #0d87ac4a
+# %% ../nbs/06_train.ipynb #9a508bb1
 @patch
 def state_dict(self:Adversary) -> dict:
     return {'discriminator': {k: v.detach().cpu() for k, v in self.discriminator.state_dict().items()},
             'optimizer': self.optimizer.state_dict(), 'scaler': self.scaler.state_dict()}
 
-# %% ../nbs/06_train.ipynb #91d80c3d
+# %% ../nbs/06_train.ipynb #40e5c51e
 @patch
 def load_state_dict(self:Adversary, state:dict):
     self.discriminator.load_state_dict(state['discriminator']); self.optimizer.load_state_dict(state['optimizer'])
@@ -635,7 +636,7 @@ def validate(self:Trainer) -> dict:
     model.train(was_training)
     return {'psnr': float(np.mean(psnrs)), 'ssim': float(np.mean(ssims)), 'picture': picture}
 
-# %% ../nbs/06_train.ipynb #ab512ff0
+# %% ../nbs/06_train.ipynb #2769e927
 @patch
 def run_config(self:Trainer) -> dict:
     "The config as checkpoints and run.json store it: every TrainConfig field, the model's spec, world size, GAN settings."
@@ -664,7 +665,7 @@ def state_dict(self:Trainer) -> dict:
     if self.ema is not None: state['state_dict'] = cpu(self.ema.model.state_dict())  # what load_model deploys
     return state
 
-# %% ../nbs/06_train.ipynb #caa48efa
+# %% ../nbs/06_train.ipynb #9b25f81f
 @patch
 def load_state_dict(self:Trainer, state:dict):
     "Continue from `state_dict()`'s output (or an older checkpoint's)."
@@ -694,7 +695,7 @@ def config_changes(saved:dict, current:dict) -> dict:
     plain = lambda v: json.loads(json.dumps(v, default=str))
     return {k: (saved[k], current[k]) for k in sorted(saved.keys() & current.keys()) if plain(saved[k]) != plain(current[k])}
 
-# %% ../nbs/06_train.ipynb #e52b444b
+# %% ../nbs/06_train.ipynb #a1865506
 @patch
 def check_config(self:Trainer, saved:dict, # the config the run was started (or last overridden) with
                  override=(), # keys of OVERRIDABLE the caller allows to change
@@ -733,7 +734,7 @@ def identity(self:Trainer) -> dict|None:
     try: return json.loads(path.read_text())
     except json.JSONDecodeError as e: raise ValueError(f"{path} is damaged ({e}); delete it to adopt the checkpoints beside it") from None
 
-# %% ../nbs/06_train.ipynb #f33de7eb
+# %% ../nbs/06_train.ipynb #76f87a64
 @patch
 def write_identity(self:Trainer):
     "Record run id and config in run.json (rank 0), atomically."
@@ -786,7 +787,7 @@ def _agree(self:Trainer, *flags:bool) -> list[bool]:
     dist.all_reduce(t, op=dist.ReduceOp.MAX)
     return [bool(v) for v in t.tolist()]
 
-# %% ../nbs/06_train.ipynb #084460da
+# %% ../nbs/06_train.ipynb #994395a7
 @patch
 def _batches(self:Trainer) -> tuple:
     "(an endless iterator of HR batches from the run's data position, batches per epoch)."
@@ -799,7 +800,7 @@ def _batches(self:Trainer) -> tuple:
                                          pin_memory=self.device.type == 'cuda', persistent_workers=c.num_workers > 0)
     return iter(loader), sampler.per_epoch
 
-# %% ../nbs/06_train.ipynb #3392924c
+# %% ../nbs/06_train.ipynb #b41b5669
 @patch
 def _maybe_validate(self:Trainer, loop:dict, finished:bool) -> dict:
     "Validate every `val_every` steps and when `finished` (never at the step this session began); log it, write val.png."
@@ -811,7 +812,7 @@ def _maybe_validate(self:Trainer, loop:dict, finished:bool) -> dict:
         atomic_write(self.folder/'val.png', lambda f: val['picture'].save(f, format='PNG'))
     return val
 
-# %% ../nbs/06_train.ipynb #6c67ea4d
+# %% ../nbs/06_train.ipynb #4bd571b0
 @patch
 def _maybe_save(self:Trainer, loop:dict, val:dict, last_step:bool) -> bool:
     "Save on the step or seconds cadence, at a new best validation PSNR, and at the last step unless this state is on disk."
@@ -826,7 +827,7 @@ def _maybe_save(self:Trainer, loop:dict, val:dict, last_step:bool) -> bool:
     loop.update(save_time=time.time() - t0, last_save=time.time(), saved_at=self.step)
     return True
 
-# %% ../nbs/06_train.ipynb #fc371c0b
+# %% ../nbs/06_train.ipynb #396e0d55
 @patch
 def _progress_bar(self:Trainer):
     "A tqdm bar of steps, or of per cent of the training time when the run has a time budget; `bar.at()` is its position."
@@ -837,7 +838,7 @@ def _progress_bar(self:Trainer):
     bar.at = at
     return bar
 
-# %% ../nbs/06_train.ipynb #b411f22f
+# %% ../nbs/06_train.ipynb #c85bd78d
 @patch
 def fit(self:Trainer, resume='auto', # see Trainer.resume
         override=(), # settings that may differ from the run's when resuming, e.g. ['lr'] (see check_config)
@@ -848,7 +849,7 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
     finally:
         if self.lock is not None: self.lock.release()
 
-# %% ../nbs/06_train.ipynb #d9484637
+# %% ../nbs/06_train.ipynb #4f4e68e5
 @patch
 def _fit(self:Trainer, resume, override) -> Trainer:
     resumed = self.resume(resume, override) is not None
@@ -968,7 +969,7 @@ def loss_weight_search(make_model, # () -> a fresh model (called after seeding, 
         done.append(record)
     return sorted(done, key=lambda r: -r['psnr'])
 
-# %% ../nbs/06_train.ipynb #c20230e8
+# %% ../nbs/06_train.ipynb #c9aee9cf
 def search_table(results:list[dict]) -> str:
     "A markdown table of `loss_weight_search` results, best first."
     names = list(results[0]['weights']) if results else []
