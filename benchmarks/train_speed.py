@@ -146,8 +146,8 @@ def main():
         t = time.perf_counter(); trainer.save(); saves.append(time.perf_counter() - t)
     save_s = float(np.median(saves))
     size = trainer.checkpointer.step_files()[0].stat().st_size
-    res['checkpoint'] = dict(save_seconds=save_s, megabytes=size / 1e6, default_interval_s=trainer.save_every_seconds,
-                             percent_of_training_at_default_interval=100 * save_s / trainer.save_every_seconds,
+    res['checkpoint'] = dict(save_seconds=save_s, megabytes=size / 1e6, default_interval_s=trainer.config.save_every_seconds,
+                             percent_of_training_at_default_interval=100 * save_s / trainer.config.save_every_seconds,
                              percent_if_every_100_steps=100 * save_s / (100 * best_ours))
 
     # 4. restart to first step: a new process resumes from that checkpoint and takes one step

@@ -6,7 +6,8 @@ Docs: https://sr-colab.github.io/sr_colab/train.html.md"""
 
 # %% ../nbs/06_train.ipynb #0c880a3d
 from __future__ import annotations
-import copy, hashlib, io, json, math, os, random, signal, sys, time, uuid, warnings
+import copy, hashlib, io, json, math, os, random, sys, time, uuid, warnings
+from dataclasses import dataclass, fields, asdict, replace
 from pathlib import Path
 import numpy as np
 import torch
@@ -18,12 +19,13 @@ from tqdm.auto import tqdm
 from .core import pick_device, make_generator, seed_everything, autocast_dtype, atomic_write, runs_dir, TEMP_PREFIX
 from .degrade import degrade
 from .data import RandomCropDataset
+from .losses import GANLoss
 
 # %% auto #0
-__all__ = ['OVERRIDABLE', 'get_rng_state', 'set_rng_state', 'state_digest', 'Checkpointer', 'read_jsonl', 'RunLock',
-           'epoch_batches', 'ResumableBatches', 'lr_factor', 'TrainingClock', 'EMA', 'distributed_context', 'Trainer',
-           'config_changes', 'plot_curves', 'train_loop', 'infinite_batches', 'tiny_trainer', 'main',
-           'loss_weight_search', 'search_table']
+__all__ = ['SEAL', 'OPTIMIZERS', 'PRECISIONS', 'OVERRIDABLE', 'REPLAY_FREE', 'get_rng_state', 'set_rng_state', 'state_digest',
+           'Checkpointer', 'read_jsonl', 'RunLock', 'epoch_batches', 'ResumableBatches', 'lr_factor', 'TrainingClock',
+           'EMA', 'distributed_context', 'TrainConfig', 'config_with', 'Trainer', 'wrap_ddp', 'Adversary',
+           'config_changes', 'plot_curves', 'train_loop', 'infinite_batches', 'loss_weight_search', 'search_table']
 
 # %% ../nbs/06_train.ipynb #3855ea35
 def get_rng_state() -> dict:
@@ -65,6 +67,8 @@ def state_digest(obj) -> str:
     return h.hexdigest()
 
 # %% ../nbs/06_train.ipynb #c6c3faa0
+SEAL = b'SRCKSEAL'  # then 32 bytes of SHA-256: a format-2 checkpoint file ends so (torch.load ignores what follows the zip)
+
 class Checkpointer:
     "Atomic, verified checkpoints in one folder: the newest `keep` by step, plus the best."
     def __init__(self, folder:str|Path|None=None, # None: runs_dir()/name
@@ -74,7 +78,7 @@ class Checkpointer:
                 ):
         self.folder = Path(folder) if folder is not None else runs_dir()/name
         self.keep, self.rank = max(1, keep), rank
-        self.crash_hook = None  # tests only: called halfway through writing a file, to simulate a kill mid-save
+        self.crash_hook = None  # a test hook: called halfway through writing a file, to simulate a kill mid-save
         self.saves = 0
 
     def path(self, step:int) -> Path: return self.folder/f'step-{step:08d}.pt'
@@ -92,9 +96,10 @@ def save(self:Checkpointer, state:dict, # what to store (tensors and plain value
         ) -> Path|None:
     "Write `state` as step-`step`.pt (and best.pt), then prune old ones. Returns the path (None off rank 0)."
     if self.rank != 0: return None
-    blob = dict(state, format=1)
+    blob = dict(state, format=2)
     blob['digest'] = state_digest(blob)
     buf = io.BytesIO(); torch.save(blob, buf); data = buf.getvalue()
+    data += SEAL + hashlib.sha256(data).digest()  # the bytes' own digest: also catches a flip the loaded content would not show
     def write(f):
         half = len(data) // 2
         f.write(data[:half])
@@ -106,6 +111,7 @@ def save(self:Checkpointer, state:dict, # what to store (tensors and plain value
     for old in self.step_files()[self.keep:]: old.unlink(missing_ok=True)
     return path
 
+# %% ../nbs/06_train.ipynb #5c8cc1ab
 @patch
 def clean_orphans(self:Checkpointer) -> list[Path]:
     "Remove temporary files left by a write that was killed; returns what was removed."
@@ -114,16 +120,22 @@ def clean_orphans(self:Checkpointer) -> list[Path]:
     for p in orphans: p.unlink(missing_ok=True)
     return orphans
 
+# %% ../nbs/06_train.ipynb #781ef86f
 @patch
 def read(self:Checkpointer, path:str|Path, map_location='cpu') -> dict:
     "Load and verify one checkpoint; raises ValueError naming the file if it is unreadable or its digest does not match."
-    try: blob = torch.load(path, map_location=map_location, weights_only=True)
+    raw = Path(path).read_bytes()
+    body, sealed = raw[:-40], raw[-40:-32] == SEAL  # format 2 ends in SEAL + sha256 of the bytes before it
+    if sealed and hashlib.sha256(body).digest() != raw[-32:]: raise ValueError(f"checkpoint {path} is corrupt (file digest mismatch)")
+    try: blob = torch.load(io.BytesIO(body if sealed else raw), map_location=map_location, weights_only=True)
     except Exception as e: raise ValueError(f"checkpoint {path} cannot be read: {str(e).splitlines()[0]}") from e
     if not isinstance(blob, dict) or 'digest' not in blob: raise ValueError(f"{path} is not an sr_colab checkpoint")
     digest = blob.pop('digest')
     if state_digest(blob) != digest: raise ValueError(f"checkpoint {path} is corrupt (digest mismatch)")
+    if blob.get('format', 1) >= 2 and not sealed: raise ValueError(f"checkpoint {path} is corrupt (its file seal is damaged)")
     return blob
 
+# %% ../nbs/06_train.ipynb #48f165d5
 @patch
 def load_latest(self:Checkpointer, map_location='cpu',
                 run_id:str|None=None, # only a checkpoint of this run (or one older than run ids)
@@ -194,8 +206,10 @@ def acquire(self:RunLock):
         return self
     raise RuntimeError(f"could not take the lock {self.path}")
 
+# %% ../nbs/06_train.ipynb #3a0562d5
 @patch
 def release(self:RunLock):
+    "Remove the lock if this process holds it."
     if self.held and (self.owner() or {}).get('pid') == os.getpid(): self.path.unlink(missing_ok=True)
     self.held = False
 
@@ -299,101 +313,126 @@ def distributed_context() -> tuple[int, int, int]:
     if dist.is_initialized(): return dist.get_rank(), dist.get_world_size(), int(os.environ.get('LOCAL_RANK', '0'))
     return 0, 1, 0
 
+# %% ../nbs/06_train.ipynb #017f9ee6
+@dataclass
+class TrainConfig:
+    "Every option of a training run: saved whole in each checkpoint, compared key by key on resume."
+    # optimisation
+    steps:int|None=None # total optimisation steps; None: 1000, or unlimited with `train_seconds`
+    train_seconds:float|None=None # the whole run's training time, across resumes: the schedule follows it
+    batch_size:int=16 # per process
+    lr:float=1e-3 # peak learning rate
+    optimizer:str='adam' # 'adam' or 'adamw'
+    weight_decay:float=0.0
+    grad_clip:float|None=None # max gradient norm; None: no clipping
+    ema_decay:float|None=None # e.g. 0.999; None: no EMA
+    # schedule (see `lr_factor`)
+    schedule:str='cosine' # 'cosine', 'step' or 'constant'
+    warmup_steps:int=0
+    min_lr:float=0.01 # cosine ends at this fraction of the peak
+    step_size:int|None=None
+    gamma:float=0.5
+    # data and degradation
+    degradation:str='bicubic' # a preset of `degrade`
+    scale:int=4
+    seed:int=0 # drives data order, batches and degradation
+    # arithmetic
+    precision:str='auto' # 'auto' (by device), 'fp32', 'fp16' or 'bf16'
+    channels_last:bool|None=None # None: on CUDA only
+    # cadence: when to validate and save, how to load (none of it changes a weight)
+    num_workers:int=0 # DataLoader workers (they only crop; degradation runs on the device)
+    val_every:int|None=None # validate every this many steps (and at the end)
+    save_every_steps:int|None=None
+    save_every_seconds:float|None=600
+    keep:int=3 # newest checkpoints kept (plus best.pt)
+
+    def __post_init__(self):
+        if self.steps is None and self.train_seconds is None: self.steps = 1000
+        for key, allowed in (('optimizer', OPTIMIZERS), ('schedule', ('cosine', 'step', 'constant')), ('precision', PRECISIONS)):
+            if getattr(self, key) not in allowed: raise ValueError(f"TrainConfig: unknown {key} {getattr(self, key)!r}; use one of {list(allowed)}")
+
+    @classmethod
+    def from_dict(cls, d:dict) -> TrainConfig:
+        "A config from a checkpoint's or run.json's 'config' (keys that are not options, or that it lacks, are skipped)."
+        return cls(**{f.name: d[f.name] for f in fields(cls) if f.name in d})
+
+# %% ../nbs/06_train.ipynb #daa8b2a6
+OPTIMIZERS = {'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}
+PRECISIONS = {'auto': None, 'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
+OVERRIDABLE = ('lr', 'steps', 'train_seconds', 'warmup_steps', 'min_lr', 'schedule', 'step_size', 'gamma', 'weight_decay',
+               'grad_clip', 'ema_decay', 'precision', 'channels_last', 'adversarial_weight', 'd_lr', 'r1_weight')
+REPLAY_FREE = ('num_workers', 'val_every', 'save_every_steps', 'save_every_seconds', 'keep')
+
+# %% ../nbs/06_train.ipynb #424458b6
+def config_with(config:TrainConfig|None, # None: the defaults
+                options:dict, # field -> value, replacing `config`'s
+               ) -> TrainConfig:
+    "`config` with `options` in place of its fields; an unknown option is a TypeError naming it."
+    known = {f.name for f in fields(TrainConfig)}
+    unknown = sorted(set(options) - known)
+    if unknown:
+        hint = " (GAN mode takes adversary=Adversary(discriminator, ...))" if {'discriminator', 'adversarial_weight', 'd_steps', 'd_lr'} & set(unknown) else ''
+        raise TypeError(f"unknown training option(s) {unknown}{hint}; TrainConfig has {sorted(known)}")
+    return replace(config if config is not None else TrainConfig(), **options)
+
 # %% ../nbs/06_train.ipynb #6007dff7
 class Trainer:
     "Train an SR model on uint8 HR crops, degraded on the device; resumable bit for bit from its checkpoints."
     def __init__(self, model:nn.Module, # maps LR (N, 3, h, w) to SR (N, 3, 4h, 4w)
                  dataset, # yields uint8 (3, H, W) HR crops
                  loss_fn=F.l1_loss, # loss(sr, hr) -> a tensor, or a dict with 'total' and terms to log (CombinedLoss)
-                 steps:int|None=None, # total optimisation steps; None: 1000, or unlimited with `train_seconds`
-                 batch_size:int=16, # per process
-                 lr:float=1e-3, # peak learning rate
-                 optimizer:str='adam', # 'adam' or 'adamw'
-                 weight_decay:float=0.0,
-                 schedule:str='cosine', # see lr_factor
-                 warmup_steps:int=0, min_lr:float=0.01, step_size:int|None=None, gamma:float=0.5,
-                 degradation:str='bicubic', # a preset of `degrade`
-                 scale:int=4,
-                 grad_clip:float|None=None, # max gradient norm; None: no clipping
-                 ema_decay:float|None=None, # e.g. 0.999; None: no EMA
+                 config:TrainConfig|None=None, # the run's options; None: TrainConfig()
+                 adversary:Adversary|None=None, # GAN mode: a discriminator with its optimizer, scaler and GAN loss
                  val_images=None, # HR images (uint8 (3, H, W) tensors or HxWx3 arrays) to validate on
-                 val_every:int|None=None, # validate every this many steps (and at the end)
                  folder:str|Path|None=None, # checkpoint folder; None: runs_dir()/name
                  name:str='run',
                  checkpoints:bool=True, # False: never read or write checkpoints
-                 save_every_steps:int|None=None, # save every this many steps
-                 save_every_seconds:float|None=600, # and every this many seconds of wall clock
-                 keep:int=3, # newest checkpoints kept (plus best.pt)
                  time_budget:float|None=None, # seconds this session may train; stops cleanly with a final save
-                 train_seconds:float|None=None, # the whole run's training time, across resumes: the schedule follows it
                  clock_anchors:list|None=None, # a finished run's `TrainingClock` anchors: replay its schedule exactly
                  device=None, # None: the best available (cuda:LOCAL_RANK under torchrun)
-                 precision:str='auto', # 'auto' (by device), 'fp32', 'fp16' or 'bf16'
-                 channels_last:bool|None=None, # None: on CUDA only
-                 num_workers:int=0, # DataLoader workers (the dataset only crops; degradation runs on the device)
-                 seed:int=0, # drives initial data order, batches and degradation
                  progress:bool=True, # tqdm bar
-                 discriminator:nn.Module|None=None, # GAN mode: a discriminator (e.g. models' PatchGAN `Discriminator`)
-                 adversarial_weight:float=1e-3, # weight of the generator's adversarial loss
-                 d_lr:float|None=None, # discriminator learning rate; None: `lr`
-                 d_steps:int=1, # discriminator updates per generator update
+                 **options, # TrainConfig fields, each replacing `config`'s
                 ):
-        self.rank, self.world_size, local_rank = distributed_context()
-        if device is None and self.world_size > 1 and torch.cuda.is_available(): device = f'cuda:{local_rank}'
-        self.device = pick_device(device)
-        if self.device.type == 'cuda': torch.cuda.set_device(self.device)
-        if steps is None and train_seconds is None: steps = 1000
-        self.dataset, self.steps, self.batch_size, self.seed = dataset, steps, batch_size, seed
-        self.degradation, self.scale, self.grad_clip, self.progress = degradation, scale, grad_clip, progress
-        self.val_every, self.save_every_steps, self.save_every_seconds = val_every, save_every_steps, save_every_seconds
-        self.time_budget, self.num_workers = time_budget, num_workers
-        self.config = dict(steps=steps, batch_size=batch_size, lr=lr, optimizer=optimizer, weight_decay=weight_decay,
-                           schedule=schedule, warmup_steps=warmup_steps, degradation=degradation, scale=scale,
-                           seed=seed, world_size=self.world_size, train_seconds=train_seconds, min_lr=min_lr,
-                           step_size=step_size, gamma=gamma, grad_clip=grad_clip, ema_decay=ema_decay,
-                           model=getattr(model, 'spec', None))
-        # precision and layout follow the device
-        self.amp_dtype = autocast_dtype(self.device) if precision == 'auto' else {
-            'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}[precision]
-        self.channels_last = (self.device.type == 'cuda') if channels_last is None else channels_last
-        self.memory_format = torch.channels_last if self.channels_last else torch.contiguous_format
+        self.config = c = config_with(config, options)
+        self._place(device)
         self.model = model.to(self.device, memory_format=self.memory_format)
         self.loss_fn = loss_fn.to(self.device) if isinstance(loss_fn, nn.Module) else loss_fn
         self.loss_runs_model = getattr(loss_fn, 'needs_model', False)  # e.g. cIMLE: called as loss(model, lr, hr), on noise it picks
-        opt_class = {'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}[optimizer.lower()]
-        self.optimizer = opt_class([p for p in model.parameters() if p.requires_grad], lr=lr, weight_decay=weight_decay)
-        # the learning rate is set from lr_factor at the top of every step: no scheduler state to checkpoint
-        self.lr, self.d_lr = lr, d_lr or lr
-        self.schedule = dict(warmup=warmup_steps, schedule=schedule, min_lr=min_lr, step_size=step_size, gamma=gamma)
-        self.clock = (TrainingClock(train_seconds, anchors=clock_anchors, replay=clock_anchors is not None)
-                      if train_seconds is not None else None)
+        self.optimizer = OPTIMIZERS[c.optimizer]([p for p in model.parameters() if p.requires_grad], lr=c.lr, weight_decay=c.weight_decay)
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
-        self.ema = EMA(model, ema_decay) if ema_decay else None
-        self.discriminator, self.adversarial_weight, self.d_steps = discriminator, adversarial_weight, d_steps
-        if discriminator is not None and self.loss_runs_model:
-            raise ValueError(f"GAN mode needs the generator's output, which a loss that runs the model itself "
-                             f"({type(loss_fn).__name__}) does not return: train it without a discriminator")
-        if discriminator is not None:  # GAN mode: the same loop, plus D's own optimizer, schedule and scaler
-            discriminator.to(self.device, memory_format=self.memory_format)
-            self.d_optimizer = opt_class(discriminator.parameters(), lr=d_lr or lr, betas=(0.5, 0.999) if optimizer == 'adam' else (0.9, 0.999))
-            self.d_scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
-            self.d_ddp = (torch.nn.parallel.DistributedDataParallel(discriminator, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
-                          if self.world_size > 1 else None)
-            self.config.update(gan=True, adversarial_weight=adversarial_weight, d_steps=d_steps)
-        self.last_d_loss, self.last_terms = None, {}
-        # DDP after the model is final; it broadcasts rank 0's weights so every rank starts equal
-        self.ddp = (torch.nn.parallel.DistributedDataParallel(model, device_ids=[self.device.index] if self.device.type == 'cuda' else None)
-                    if self.world_size > 1 else None)
+        self.ema = EMA(model, c.ema_decay) if c.ema_decay else None
+        self.clock = (TrainingClock(c.train_seconds, anchors=clock_anchors, replay=clock_anchors is not None)
+                      if c.train_seconds is not None else None)
+        self.adversary = adversary.bind(self) if adversary is not None else None
+        self.ddp = wrap_ddp(model, self.device, self.world_size)  # broadcasts rank 0's weights: every rank starts equal
         # a private generator per rank for the degradation, so nothing else's randomness changes our LR images
-        self.generator = make_generator(seed * 7919 + self.rank, self.device)
-        self.fresh_indices = isinstance(dataset, RandomCropDataset)
-        self.val_images = None if val_images is None else [_as_uint8_chw(v, scale) for v in val_images]
-        self.checkpointer = Checkpointer(folder, name, keep, self.rank) if checkpoints else None
+        self.generator = make_generator(c.seed * 7919 + self.rank, self.device)
+        self.dataset, self.fresh_indices = dataset, isinstance(dataset, RandomCropDataset)
+        self.val_images = None if val_images is None else [_as_uint8_chw(v, c.scale) for v in val_images]
+        self.checkpointer = Checkpointer(folder, name, c.keep, self.rank) if checkpoints else None
         self.lock = RunLock(self.checkpointer.folder) if checkpoints and self.rank == 0 else None
-        self.run_id = None
         self.folder = self.checkpointer.folder if checkpoints else (Path(folder) if folder else None)
+        self.time_budget, self.progress, self.run_id = time_budget, progress, None
         self.step, self.epoch, self.batch_in_epoch, self.best_psnr = 0, 0, 0, -math.inf
-        self.losses, self.history, self._pending_log = [], [], []
+        self.losses, self.history, self._pending_log, self.last_terms = [], [], [], {}
+
+# %% ../nbs/06_train.ipynb #38f12d92
+@patch
+def _place(self:Trainer, device):
+    "Rank, device, autocast dtype and memory layout, from `device` and the config's precision and channels_last."
+    self.rank, self.world_size, local_rank = distributed_context()
+    if device is None and self.world_size > 1 and torch.cuda.is_available(): device = f'cuda:{local_rank}'
+    self.device = pick_device(device)
+    if self.device.type == 'cuda': torch.cuda.set_device(self.device)
+    c = self.config
+    self.amp_dtype = autocast_dtype(self.device) if c.precision == 'auto' else PRECISIONS[c.precision]
+    self.channels_last = (self.device.type == 'cuda') if c.channels_last is None else c.channels_last
+    self.memory_format = torch.channels_last if self.channels_last else torch.contiguous_format
+
+def wrap_ddp(module:nn.Module, device, world_size:int):
+    "`module` in DistributedDataParallel when there are several processes, else None."
+    if world_size == 1: return None
+    return torch.nn.parallel.DistributedDataParallel(module, device_ids=[device.index] if device.type == 'cuda' else None)
 
 def _as_uint8_chw(image, scale):
     t = image if isinstance(image, torch.Tensor) else torch.from_numpy(np.array(image)).permute(2, 0, 1)  # a copy: PIL-backed arrays are read-only
@@ -401,92 +440,30 @@ def _as_uint8_chw(image, scale):
     h, w = t.shape[-2] // scale * scale, t.shape[-1] // scale * scale
     return t[..., :h, :w].contiguous()
 
+# %% ../nbs/06_train.ipynb #0297c5e5
+@patch
+def autocast(self:Trainer):
+    "The run's mixed-precision context (disabled in fp32)."
+    return torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None)
+
 # %% ../nbs/06_train.ipynb #9bcd59c6
 @patch
 def fraction_done(self:Trainer) -> float:
     "How far the run is, 0 to 1: the larger of the step and the time-budget fractions."
-    by_steps = self.step / self.steps if self.steps else 0.0
+    by_steps = self.step / self.config.steps if self.config.steps else 0.0
     return max(by_steps, self.clock.progress(self.step) if self.clock is not None else 0.0)
 
+# %% ../nbs/06_train.ipynb #d09e0492
 @patch
 def set_lr(self:Trainer) -> float:
     "Write this step's learning rate into the optimizer(s); returns the multiplier of the peak."
+    c = self.config
     progress = self.clock.progress(self.step) if self.clock is not None else None
-    factor = lr_factor(self.step, self.steps, progress=progress, **self.schedule)
-    for g in self.optimizer.param_groups: g['lr'] = self.lr * factor
-    if self.discriminator is not None:
-        for g in self.d_optimizer.param_groups: g['lr'] = self.d_lr * factor
+    factor = lr_factor(self.step, c.steps, warmup=c.warmup_steps, schedule=c.schedule, min_lr=c.min_lr,
+                       step_size=c.step_size, gamma=c.gamma, progress=progress)
+    for g in self.optimizer.param_groups: g['lr'] = c.lr * factor
+    if self.adversary is not None: self.adversary.set_lr(factor)
     return factor
-
-# %% ../nbs/06_train.ipynb #d39d6508
-@patch
-def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
-              ) -> float:
-    "One optimisation step on `hr`; returns the loss (averaged over ranks), NaN/inf when the step was skipped."
-    model = self.ddp or self.model
-    model.train()
-    self.set_lr()
-    hr = hr.to(self.device, non_blocking=True).float().div_(255).contiguous(memory_format=self.memory_format)
-    lr_image = degrade(hr, self.degradation, self.scale, generator=self.generator).contiguous(memory_format=self.memory_format)
-    with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
-        if self.loss_runs_model:
-            sr, loss = None, self.loss_fn(model, lr_image, hr)
-        else: sr = model(lr_image)
-    if sr is not None: loss = self.loss_fn(sr.float(), hr)
-    if isinstance(loss, dict):  # CombinedLoss: the total drives training, the terms go to the log
-        self.last_terms = {k: v.item() for k, v in loss.items() if k != 'total'}
-        loss = loss['total']
-    if not torch.is_tensor(loss): loss = sum(p.sum() * 0 for p in self.model.parameters()) + loss  # a constant (every weight 0): zero gradients, still a step
-    if self.discriminator is not None:  # the generator also tries to make D call its output real
-        self.discriminator.requires_grad_(False)  # the plain module: D's weights get no gradient from this term
-        with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
-            fake = self._discriminate(self.discriminator, sr, lr_image)
-        loss = loss + self.adversarial_weight * F.binary_cross_entropy_with_logits(fake.float(), torch.ones_like(fake, dtype=torch.float32))
-        self.discriminator.requires_grad_(True)
-    _crash_point('forward', self.step)
-    loss_value = loss.detach().clone()
-    if self.world_size > 1: dist.all_reduce(loss_value); loss_value /= self.world_size
-    loss_value = loss_value.item()
-    self.optimizer.zero_grad(set_to_none=True)
-    if math.isfinite(loss_value):
-        self.scaler.scale(loss).backward()
-        _crash_point('backward', self.step)
-        if self.grad_clip is not None:
-            self.scaler.unscale_(self.optimizer)
-            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.grad_clip)
-        self.scaler.step(self.optimizer)  # the scaler itself skips steps whose fp16 gradients overflowed
-        self.scaler.update()
-        if self.ema is not None: self.ema.update(self.model)
-        if self.discriminator is not None: self.discriminator_step(hr, sr.detach(), lr_image)
-    else:
-        self.log(event='skipped_nonfinite_loss', loss=str(loss_value))
-    self.step += 1
-    _crash_point('step', self.step)
-    return loss_value
-
-_crash = None  # tests only: set by the kill test's driver to SIGKILL the process at a chosen point
-def _crash_point(where, step):
-    if _crash is not None: _crash(where, step)
-
-# %% ../nbs/06_train.ipynb #eb7c60e1
-@patch
-def _discriminate(self:Trainer, d, image, lr_image):
-    return d(image, lr_image) if getattr(self.discriminator, 'conditional', False) else d(image)
-
-@patch
-def discriminator_step(self:Trainer, hr, sr, lr_image) -> float:
-    "`d_steps` updates of the discriminator: real HR is 1, SR is 0 (non-saturating BCE)."
-    d = self.d_ddp or self.discriminator
-    for _ in range(self.d_steps):
-        with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
-            real, fake = self._discriminate(d, hr, lr_image).float(), self._discriminate(d, sr, lr_image).float()
-        d_loss = (F.binary_cross_entropy_with_logits(real, torch.ones_like(real)) +
-                  F.binary_cross_entropy_with_logits(fake, torch.zeros_like(fake)))
-        self.d_optimizer.zero_grad(set_to_none=True)
-        self.d_scaler.scale(d_loss).backward()
-        self.d_scaler.step(self.d_optimizer); self.d_scaler.update()
-    self.last_d_loss = d_loss.item()
-    return self.last_d_loss
 
 # %% ../nbs/06_train.ipynb #edff6043
 @patch
@@ -496,6 +473,7 @@ def log(self:Trainer, **record):
     self.history.append(record)
     if self.rank == 0: self._pending_log.append(record)
 
+# %% ../nbs/06_train.ipynb #aaadd6b8
 @patch
 def flush_log(self:Trainer):
     "Append pending records to log.jsonl (rank 0)."
@@ -505,6 +483,134 @@ def flush_log(self:Trainer):
         for r in self._pending_log: f.write(json.dumps(r) + '\n')
     self._pending_log = []
 
+# %% ../nbs/06_train.ipynb #f3a16071
+@patch
+def forward_loss(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
+                ) -> tuple:
+    "(loss, hr, sr, lr_image) of one batch: `hr` as floats on the device, `sr` None when the loss runs the model itself."
+    model = self.ddp or self.model
+    hr = hr.to(self.device, non_blocking=True).float().div_(255).contiguous(memory_format=self.memory_format)
+    lr_image = degrade(hr, self.config.degradation, self.config.scale, generator=self.generator).contiguous(memory_format=self.memory_format)
+    with self.autocast():
+        sr = None if self.loss_runs_model else model(lr_image)
+        if sr is None: loss = self.loss_fn(model, lr_image, hr)
+    if sr is not None: loss = self.loss_fn(sr.float(), hr)
+    if isinstance(loss, dict):  # CombinedLoss: the total drives training, the terms go to the log
+        self.last_terms = {k: v.item() for k, v in loss.items() if k != 'total'}
+        loss = loss['total']
+    if not torch.is_tensor(loss): loss = sum(p.sum() * 0 for p in self.model.parameters()) + loss  # a constant (every weight 0): zero gradients, still a step
+    if self.adversary is not None: loss = loss + self.adversary.generator_loss(sr, lr_image)
+    return loss, hr, sr, lr_image
+
+# %% ../nbs/06_train.ipynb #d39d6508
+@patch
+def train_step(self:Trainer, hr:torch.Tensor, # uint8 (N, 3, H, W) batch
+              ) -> float:
+    "One optimisation step on `hr`; returns the loss (averaged over ranks), NaN/inf when the step was skipped."
+    (self.ddp or self.model).train()
+    self.set_lr()
+    loss, hr, sr, lr_image = self.forward_loss(hr)
+    _test_point('forward', self.step)
+    loss_value = loss.detach().clone()
+    if self.world_size > 1: dist.all_reduce(loss_value); loss_value /= self.world_size
+    loss_value = loss_value.item()
+    self.optimizer.zero_grad(set_to_none=True)
+    if not math.isfinite(loss_value): self.log(event='skipped_nonfinite_loss', loss=str(loss_value))
+    else:
+        self.scaler.scale(loss).backward()
+        _test_point('backward', self.step)
+        if self.config.grad_clip is not None:
+            self.scaler.unscale_(self.optimizer)
+            torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.config.grad_clip)
+        self.scaler.step(self.optimizer)  # the scaler itself skips steps whose fp16 gradients overflowed
+        self.scaler.update()
+        if self.ema is not None: self.ema.update(self.model)
+        if self.adversary is not None: self.adversary.step(hr, sr.detach(), lr_image)
+    self.step += 1
+    _test_point('step', self.step)
+    return loss_value
+
+_test_hook = None  # a test hook: sr_colab.testing sets it to kill the process at a chosen point of a step
+def _test_point(where, step):
+    if _test_hook is not None: _test_hook(where, step)
+
+# %% ../nbs/06_train.ipynb #eb7c60e1
+class Adversary:
+    "A discriminator with its own optimizer, scaler and `GANLoss`: what GAN mode adds to a `Trainer`."
+    def __init__(self, discriminator:nn.Module, # e.g. models' PatchGAN `Discriminator`; `conditional=True`: D(image, lr)
+                 loss:GANLoss|None=None, # None: GANLoss('nonsaturating')
+                 weight:float=1e-3, # of the generator's adversarial term
+                 lr:float|None=None, # D's peak learning rate; None: the run's `lr` (same schedule)
+                 steps:int=1, # D updates per generator update
+                ):
+        self.discriminator, self.loss, self.weight, self.lr, self.steps = discriminator, loss or GANLoss(), weight, lr, steps
+        self.optimizer = self.scaler = self.ddp = None
+        self.last_terms = {}
+
+    @property
+    def config(self) -> dict:
+        "Its settings, as they join the run's config."
+        return dict(gan=True, adversarial_weight=self.weight, d_lr=self.lr, d_steps=self.steps,
+                    gan_loss=self.loss.kind, r1_weight=self.loss.r1_weight)
+
+    def _cond(self, lr_image): return lr_image if getattr(self.discriminator, 'conditional', False) else None
+
+# %% ../nbs/06_train.ipynb #05adb3fc
+@patch
+def bind(self:Adversary, trainer:Trainer) -> Adversary:
+    "Put D on the trainer's device and layout, with an optimizer, scaler, autocast and DDP like the generator's."
+    if trainer.loss_runs_model:
+        raise ValueError(f"GAN mode needs the generator's output, which a loss that runs the model itself "
+                         f"({type(trainer.loss_fn).__name__}) does not return: train it without an adversary")
+    c = trainer.config
+    self.discriminator.to(trainer.device, memory_format=trainer.memory_format)
+    self.base_lr = self.lr or c.lr
+    self.optimizer = OPTIMIZERS[c.optimizer](self.discriminator.parameters(), lr=self.base_lr,
+                                             betas=(0.5, 0.999) if c.optimizer == 'adam' else (0.9, 0.999))
+    self.scaler = torch.amp.GradScaler(trainer.device.type, enabled=trainer.amp_dtype == torch.float16)
+    self.ddp, self.autocast = wrap_ddp(self.discriminator, trainer.device, trainer.world_size), trainer.autocast
+    return self
+
+# %% ../nbs/06_train.ipynb #ca0bc36c
+@patch
+def generator_loss(self:Adversary, sr:torch.Tensor, lr_image:torch.Tensor) -> torch.Tensor:
+    "The generator's weighted adversarial term: D judges `sr` (D's own weights get no gradient from it)."
+    self.discriminator.requires_grad_(False)  # the plain module, not DDP: this is the generator's backward
+    with self.autocast(): loss = self.loss.generator(self.discriminator, sr, self._cond(lr_image))
+    self.discriminator.requires_grad_(True)
+    return self.weight * loss
+
+# %% ../nbs/06_train.ipynb #3868e6d9
+@patch
+def step(self:Adversary, hr:torch.Tensor, sr:torch.Tensor, lr_image:torch.Tensor) -> float:
+    "`steps` updates of D: real `hr` against the (detached) `sr`; returns D's loss before the last update."
+    d = self.ddp or self.discriminator
+    for _ in range(self.steps):
+        with self.autocast(): terms = self.loss.discriminator(d, hr, sr.detach(), self._cond(lr_image))
+        self.optimizer.zero_grad(set_to_none=True)
+        self.scaler.scale(terms['total']).backward()
+        self.scaler.step(self.optimizer); self.scaler.update()
+    self.last_terms = {('d_loss' if k == 'total' else f'd_{k}'): v.item() for k, v in terms.items()}
+    return self.last_terms['d_loss']
+
+# %% ../nbs/06_train.ipynb #f4c9da65
+@patch
+def set_lr(self:Adversary, factor:float):
+    "D follows the generator's schedule: its peak rate times `factor`."
+    for g in self.optimizer.param_groups: g['lr'] = self.base_lr * factor
+
+# %% ../nbs/06_train.ipynb #9a508bb1
+@patch
+def state_dict(self:Adversary) -> dict:
+    return {'discriminator': {k: v.detach().cpu() for k, v in self.discriminator.state_dict().items()},
+            'optimizer': self.optimizer.state_dict(), 'scaler': self.scaler.state_dict()}
+
+# %% ../nbs/06_train.ipynb #40e5c51e
+@patch
+def load_state_dict(self:Adversary, state:dict):
+    self.discriminator.load_state_dict(state['discriminator']); self.optimizer.load_state_dict(state['optimizer'])
+    if state['scaler']: self.scaler.load_state_dict(state['scaler'])
+
 # %% ../nbs/06_train.ipynb #978bccbf
 @patch
 @torch.no_grad()
@@ -513,23 +619,29 @@ def validate(self:Trainer) -> dict:
     from sr_colab.metrics import psnr_y, ssim
     from sr_colab.data import tensor_to_image
     if not self.val_images: return {}
-    model = self.ema.model if self.ema is not None else self.model
+    model, scale = self.ema.model if self.ema is not None else self.model, self.config.scale
     was_training = model.training; model.eval()
     generator = make_generator(12345, self.device)
     psnrs, ssims, picture = [], [], None
     for i, image in enumerate(self.val_images):
         hr = image[None].to(self.device).float().div_(255)
-        lr_image = degrade(hr, self.degradation, self.scale, generator=generator)
-        with torch.autocast(self.device.type, dtype=self.amp_dtype or torch.float32, enabled=self.amp_dtype is not None):
-            sr = model(lr_image.contiguous(memory_format=self.memory_format))
+        lr_image = degrade(hr, self.config.degradation, scale, generator=generator)
+        with self.autocast(): sr = model(lr_image.contiguous(memory_format=self.memory_format))
         sr = sr.float().clamp(0, 1)
-        psnrs.append(psnr_y(sr, hr, border=self.scale).item())
-        ssims.append(ssim(sr, hr, border=self.scale).item())
+        psnrs.append(psnr_y(sr, hr, border=scale).item())
+        ssims.append(ssim(sr, hr, border=scale).item())
         if i == 0:
-            bicubic = F.interpolate(lr_image, scale_factor=self.scale, mode='bicubic', align_corners=False).clamp(0, 1)
+            bicubic = F.interpolate(lr_image, scale_factor=scale, mode='bicubic', align_corners=False).clamp(0, 1)
             picture = tensor_to_image(torch.cat([bicubic, sr, hr], -1))
     model.train(was_training)
     return {'psnr': float(np.mean(psnrs)), 'ssim': float(np.mean(ssims)), 'picture': picture}
+
+# %% ../nbs/06_train.ipynb #2769e927
+@patch
+def run_config(self:Trainer) -> dict:
+    "The config as checkpoints and run.json store it: every TrainConfig field, the model's spec, world size, GAN settings."
+    extra = self.adversary.config if self.adversary is not None else {}
+    return {**asdict(self.config), 'world_size': self.world_size, 'model': getattr(self.model, 'spec', None), **extra}
 
 # %% ../nbs/06_train.ipynb #37431639
 @patch
@@ -547,17 +659,16 @@ def state_dict(self:Trainer) -> dict:
     state = {'spec': getattr(self.model, 'spec', None), 'model': cpu(self.model.state_dict()),
              'optimizer': self.optimizer.state_dict(), 'clock': self.clock.anchors if self.clock is not None else None,
              'scaler': self.scaler.state_dict(), 'ema': self.ema.state_dict() if self.ema else None,
+             'adversary': self.adversary.state_dict() if self.adversary is not None else None,
              'step': self.step, 'epoch': self.epoch, 'batch_in_epoch': self.batch_in_epoch,
-             'best_psnr': self.best_psnr, 'rng': rng, 'config': self.config, 'run_id': self.run_id}
+             'best_psnr': self.best_psnr, 'rng': rng, 'config': self.run_config(), 'run_id': self.run_id}
     if self.ema is not None: state['state_dict'] = cpu(self.ema.model.state_dict())  # what load_model deploys
-    if self.discriminator is not None:
-        state.update(discriminator=cpu(self.discriminator.state_dict()), d_optimizer=self.d_optimizer.state_dict(),
-                     d_scaler=self.d_scaler.state_dict())
     return state
 
+# %% ../nbs/06_train.ipynb #9b25f81f
 @patch
 def load_state_dict(self:Trainer, state:dict):
-    "Continue from `state_dict()`'s output."
+    "Continue from `state_dict()`'s output (or an older checkpoint's)."
     try: self.model.load_state_dict(state['model'])
     except RuntimeError as e:
         raise ValueError(f"the checkpoint in {self.folder} holds a model of another shape than this one "
@@ -567,10 +678,11 @@ def load_state_dict(self:Trainer, state:dict):
     if self.clock is not None and state.get('clock') and not self.clock.replay: self.clock.anchors = [list(a) for a in state['clock']]
     if state['scaler']: self.scaler.load_state_dict(state['scaler'])
     if self.ema is not None and state['ema'] is not None: self.ema.load_state_dict(state['ema'])
-    if self.discriminator is not None:
-        if 'discriminator' not in state: raise ValueError("GAN mode cannot resume from a checkpoint without a discriminator")
-        self.discriminator.load_state_dict(state['discriminator']); self.d_optimizer.load_state_dict(state['d_optimizer'])
-        if state['d_scaler']: self.d_scaler.load_state_dict(state['d_scaler'])
+    if self.adversary is not None:
+        adversary = state.get('adversary') or ({'discriminator': state['discriminator'], 'optimizer': state['d_optimizer'],
+                                                'scaler': state['d_scaler']} if 'discriminator' in state else None)  # before Adversary
+        if adversary is None: raise ValueError("GAN mode cannot resume from a checkpoint without a discriminator")
+        self.adversary.load_state_dict(adversary)
     self.step, self.epoch, self.batch_in_epoch, self.best_psnr = state['step'], state['epoch'], state['batch_in_epoch'], state['best_psnr']
     rng = state['rng'][self.rank] if self.rank < len(state['rng']) else state['rng'][0]
     set_rng_state(rng['global'])
@@ -578,20 +690,18 @@ def load_state_dict(self:Trainer, state:dict):
     if 'loss' in rng: self.loss_fn.generator.set_state(rng['loss'])
 
 # %% ../nbs/06_train.ipynb #618786cc
-OVERRIDABLE = ('lr', 'steps', 'train_seconds', 'warmup_steps', 'min_lr', 'schedule', 'step_size', 'gamma',
-               'weight_decay', 'grad_clip', 'ema_decay', 'adversarial_weight')
-
 def config_changes(saved:dict, current:dict) -> dict:
     "{key: (saved, current)} for every setting the two configs share that differs (tuples and lists alike)."
     plain = lambda v: json.loads(json.dumps(v, default=str))
     return {k: (saved[k], current[k]) for k in sorted(saved.keys() & current.keys()) if plain(saved[k]) != plain(current[k])}
 
+# %% ../nbs/06_train.ipynb #a1865506
 @patch
 def check_config(self:Trainer, saved:dict, # the config the run was started (or last overridden) with
                  override=(), # keys of OVERRIDABLE the caller allows to change
                 ) -> dict:
     "Refuse a resume whose settings differ from the run's, unless each change is overridable and overridden."
-    changes = config_changes(saved, self.config)
+    changes = {k: v for k, v in config_changes(saved, self.run_config()).items() if k not in REPLAY_FREE}
     if not changes: return {}
     said = ', '.join(f"{k} {a!r} -> {b!r}" for k, (a, b) in changes.items())
     fixed = [k for k in changes if k not in OVERRIDABLE]
@@ -608,7 +718,8 @@ def check_config(self:Trainer, saved:dict, # the config the run was started (or 
 def save(self:Trainer, best:bool=False) -> Path|None:
     "Checkpoint the current state (every rank must call it; rank 0 writes)."
     if self.checkpointer is None: return None
-    if not all(torch.isfinite(p).all() for m in (self.model, self.discriminator) if m is not None for p in m.parameters()):
+    nets = [self.model] + ([self.adversary.discriminator] if self.adversary is not None else [])
+    if not all(torch.isfinite(p).all() for m in nets for p in m.parameters()):
         warnings.warn(f"step {self.step}: the weights are not finite; checkpoint not written"); return None
     state = self.state_dict()
     self.flush_log()
@@ -623,12 +734,14 @@ def identity(self:Trainer) -> dict|None:
     try: return json.loads(path.read_text())
     except json.JSONDecodeError as e: raise ValueError(f"{path} is damaged ({e}); delete it to adopt the checkpoints beside it") from None
 
+# %% ../nbs/06_train.ipynb #76f87a64
 @patch
 def write_identity(self:Trainer):
     "Record run id and config in run.json (rank 0), atomically."
     if self.rank != 0 or self.folder is None: return
-    ident = {'run_id': self.run_id, 'config_digest': state_digest(json.loads(json.dumps(self.config, default=str))),
-             'config': self.config, 'written': time.strftime('%Y-%m-%d %H:%M:%S')}
+    config = self.run_config()
+    ident = {'run_id': self.run_id, 'config_digest': state_digest(json.loads(json.dumps(config, default=str))),
+             'config': config, 'written': time.strftime('%Y-%m-%d %H:%M:%S')}
     self.folder.mkdir(parents=True, exist_ok=True)
     atomic_write(self.folder/'run.json', lambda f: f.write(json.dumps(ident, indent=1, default=str).encode()))
 
@@ -674,6 +787,58 @@ def _agree(self:Trainer, *flags:bool) -> list[bool]:
     dist.all_reduce(t, op=dist.ReduceOp.MAX)
     return [bool(v) for v in t.tolist()]
 
+# %% ../nbs/06_train.ipynb #994395a7
+@patch
+def _batches(self:Trainer) -> tuple:
+    "(an endless iterator of HR batches from the run's data position, batches per epoch)."
+    c = self.config
+    sampler = ResumableBatches(len(self.dataset), c.batch_size, c.seed, self.epoch, self.batch_in_epoch,
+                               self.rank, self.world_size, self.fresh_indices)
+    # the loader gets its own generator: creating one must not draw from the global RNG we restored
+    loader = torch.utils.data.DataLoader(self.dataset, batch_sampler=sampler, num_workers=c.num_workers,
+                                         generator=torch.Generator().manual_seed(c.seed + self.step),
+                                         pin_memory=self.device.type == 'cuda', persistent_workers=c.num_workers > 0)
+    return iter(loader), sampler.per_epoch
+
+# %% ../nbs/06_train.ipynb #b41b5669
+@patch
+def _maybe_validate(self:Trainer, loop:dict, finished:bool) -> dict:
+    "Validate every `val_every` steps and when `finished` (never at the step this session began); log it, write val.png."
+    every = self.config.val_every
+    if not (every and self.val_images) or self.step == loop['first_step'] or (self.step % every and not finished): return {}
+    t0 = time.time(); val = self.validate(); loop['val_time'] = time.time() - t0
+    self.log(psnr=val['psnr'], ssim=val['ssim'])
+    if self.rank == 0 and self.folder is not None:
+        atomic_write(self.folder/'val.png', lambda f: val['picture'].save(f, format='PNG'))
+    return val
+
+# %% ../nbs/06_train.ipynb #4bd571b0
+@patch
+def _maybe_save(self:Trainer, loop:dict, val:dict, last_step:bool) -> bool:
+    "Save on the step or seconds cadence, at a new best validation PSNR, and at the last step unless this state is on disk."
+    c = self.config
+    best = bool(val) and val['psnr'] > self.best_psnr
+    if best: self.best_psnr = val['psnr']
+    new = self.step not in (loop['first_step'], loop['saved_at'])  # a state this session made and has not saved
+    due = new and bool((c.save_every_steps and self.step % c.save_every_steps == 0) or
+        (c.save_every_seconds is not None and time.time() - loop['last_save'] >= c.save_every_seconds))
+    if not self._agree(due or best or (last_step and self.step != loop['saved_at']))[0]: return False
+    t0 = time.time(); self.save(best=best)
+    loop.update(save_time=time.time() - t0, last_save=time.time(), saved_at=self.step)
+    return True
+
+# %% ../nbs/06_train.ipynb #396e0d55
+@patch
+def _progress_bar(self:Trainer):
+    "A tqdm bar of steps, or of per cent of the training time when the run has a time budget; `bar.at()` is its position."
+    timed = self.clock is not None
+    at = (lambda: round(100 * min(1.0, self.fraction_done()), 1)) if timed else (lambda: self.step)
+    bar = tqdm(total=100 if timed else self.config.steps, initial=at(), disable=not self.progress or self.rank != 0,
+               desc='train', unit='%' if timed else 'step')
+    bar.at = at
+    return bar
+
+# %% ../nbs/06_train.ipynb #c85bd78d
 @patch
 def fit(self:Trainer, resume='auto', # see Trainer.resume
         override=(), # settings that may differ from the run's when resuming, e.g. ['lr'] (see check_config)
@@ -684,55 +849,42 @@ def fit(self:Trainer, resume='auto', # see Trainer.resume
     finally:
         if self.lock is not None: self.lock.release()
 
+# %% ../nbs/06_train.ipynb #4f4e68e5
 @patch
 def _fit(self:Trainer, resume, override) -> Trainer:
-    start = time.time()
     resumed = self.resume(resume, override) is not None
-    if not resumed: seed_everything(self.seed + self.rank)  # a fresh start: global RNGs from the seed too
-    sampler = ResumableBatches(len(self.dataset), self.batch_size, self.seed, self.epoch, self.batch_in_epoch,
-                               self.rank, self.world_size, self.fresh_indices)
-    # the loader gets its own generator: creating one must not draw from the global RNG we restored
-    loader = iter(torch.utils.data.DataLoader(self.dataset, batch_sampler=sampler, num_workers=self.num_workers,
-                                              generator=torch.Generator().manual_seed(self.seed + self.step),
-                                              pin_memory=self.device.type == 'cuda', persistent_workers=self.num_workers > 0))
-    # the bar counts steps, or per cent of the training time when the run has a time budget
-    bar_of = (lambda: self.step) if self.clock is None else (lambda: round(100 * min(1.0, self.fraction_done()), 1))
-    bar = tqdm(total=self.steps if self.clock is None else 100, initial=bar_of(), disable=not self.progress or self.rank != 0,
-               desc='train', unit='step' if self.clock is None else '%')
-    last_save, last_saved_step, step_time, save_time, saved = time.time(), self.step, 0.0, 0.0, False
-    val = {}
+    if not resumed: seed_everything(self.config.seed + self.rank)  # a fresh start: the global RNGs from the seed too
+    batches, per_epoch = self._batches()
+    bar = self._progress_bar()
+    # the loop's state: when this session began, the step whose state is on disk, how long a step, a validation, a save take
+    loop = dict(start=time.time(), first_step=self.step, saved_at=self.step if resumed else None, last_save=time.time(),
+                step_time=0.0, val_time=0.0, save_time=0.0)
     while True:
+        # -- where the run is: the clock anchors this step; fraction_done() and the learning rate follow from it
         if self.clock is not None: self.clock.tick(self.step)
-        if self.fraction_done() >= 1: break
-        now = time.time()
-        over_budget = self.time_budget is not None and now - start + 2 * step_time + save_time > self.time_budget
-        if self._agree(over_budget)[0]: self.log(event='time_budget_reached'); break
+        finished = self.fraction_done() >= 1
+        spent = time.time() - loop['start'] + 2 * loop['step_time'] + loop['val_time'] + loop['save_time']
+        out_of_time = not finished and self.time_budget is not None and spent > self.time_budget
+        last_step, out_of_time = self._agree(finished or out_of_time, out_of_time)
+        if out_of_time: self.log(event='time_budget_reached')
+        # -- eval + checkpoint
+        val = self._maybe_validate(loop, finished)
+        self._maybe_save(loop, val, last_step)
+        # -- stop
+        if last_step: break
+        # -- step (train_step sets this step's learning rate first), and the data position
         t0 = time.time()
-        hr = next(loader)
-        loss = self.train_step(hr)
+        loss = self.train_step(next(batches))
         self.batch_in_epoch += 1
-        if self.batch_in_epoch == sampler.per_epoch: self.epoch, self.batch_in_epoch = self.epoch + 1, 0
+        if self.batch_in_epoch == per_epoch: self.epoch, self.batch_in_epoch = self.epoch + 1, 0
+        loop['step_time'] = 0.9 * loop['step_time'] + 0.1 * (time.time() - t0) if loop['step_time'] else time.time() - t0
+        # -- log
         self.losses.append(loss)
         self.log(loss=loss, lr=self.optimizer.param_groups[0]['lr'], **self.last_terms,
-                 **({'d_loss': self.last_d_loss} if self.discriminator is not None else {}))
-        last_step = self.fraction_done() >= 1
-        if self.val_every and (self.step % self.val_every == 0 or last_step) and self.val_images:
-            val = self.validate()
-            self.log(psnr=val['psnr'], ssim=val['ssim'])
-            if self.rank == 0 and self.folder is not None:
-                atomic_write(self.folder/'val.png', lambda f: val['picture'].save(f, format='PNG'))
-        step_time = 0.9 * step_time + 0.1 * (time.time() - t0) if step_time else time.time() - t0
-        due = ((self.save_every_steps and self.step % self.save_every_steps == 0)
-               or (self.save_every_seconds is not None and time.time() - last_save >= self.save_every_seconds))
-        best = bool(val) and val['psnr'] > self.best_psnr
-        if best: self.best_psnr = val['psnr']
-        if self._agree(bool(due) or best)[0]:
-            t1 = time.time(); self.save(best=best); save_time, saved = time.time() - t1, True
-            last_save, last_saved_step = time.time(), self.step
-        val = {}
-        bar.update(bar_of() - bar.n); bar.set_postfix(loss=f'{loss:.4f}', **({'psnr': f"{self.best_psnr:.2f}"} if self.best_psnr > -math.inf else {}))
+                 **(self.adversary.last_terms if self.adversary is not None else {}))
+        bar.update(bar.at() - bar.n)
+        bar.set_postfix(loss=f'{loss:.4f}', **({'psnr': f"{self.best_psnr:.2f}"} if self.best_psnr > -math.inf else {}))
     bar.close()
-    if self.step != last_saved_step or not (resumed or saved): self.save()  # the same decision on every rank
     self.flush_log()
     return self
 
@@ -782,52 +934,6 @@ def infinite_batches(dataset, batch_size:int, seed:int=0):
     for batch in ResumableBatches(len(dataset), batch_size, seed):
         yield torch.stack([dataset[i] for i in batch])
 
-# %% ../nbs/06_train.ipynb #b8db648f
-def tiny_trainer(folder, # checkpoint folder
-                 steps:int=40, save_every_steps:int|None=5, seed:int=0,
-                 noise_channels:int=0, # >0: a noise-conditioned model (for losses such as cIMLE)
-                 **kwargs) -> Trainer:
-    "A seconds-long training run for tests: tiny model, tiny crops, every feature that affects resuming turned on."
-    from sr_colab.models import build_model
-    from sr_colab.data import procedural_image
-    torch.manual_seed(seed)
-    dataset = RandomCropDataset([np.asarray(procedural_image(i, 48)) for i in range(2)], crop=16, length=24)
-    model = build_model('ResidualSR', batch_norm=False, global_skip=True, widths=(8, 8, 8), noise_channels=noise_channels)
-    kwargs = dict(dict(steps=steps, batch_size=4, lr=3e-3, ema_decay=0.9, grad_clip=0.5, warmup_steps=3,
-                       degradation='all_modes', folder=folder, save_every_steps=save_every_steps,
-                       save_every_seconds=None, keep=2, seed=seed, progress=False), **kwargs)
-    return Trainer(model, dataset, **kwargs)
-
-def main(argv=None):
-    "`python -m sr_colab.train --tiny FOLDER ...` (also under torchrun): a tiny run, optionally killed on purpose."
-    import argparse
-    p = argparse.ArgumentParser(description=main.__doc__)
-    p.add_argument('--tiny', required=True, help='checkpoint folder of the tiny test run')
-    p.add_argument('--steps', type=int, default=40)
-    p.add_argument('--save-every', type=int, default=5)
-    p.add_argument('--kill-at', default=None, help="WHERE:STEP, WHERE in forward, backward, step: SIGKILL ourselves there")
-    p.add_argument('--kill-in-save', type=int, default=None, help='SIGKILL ourselves halfway through writing this save (0 = first)')
-    p.add_argument('--result', default=None, help='write this rank\'s final weights and save count here')
-    args = p.parse_args(argv)
-    torch.set_num_threads(1)  # the same arithmetic in every process, and no oversubscription
-    global _crash
-    def crash(where, step):
-        if crash.first: print('training', flush=True); crash.first = False
-        if args.kill_at == f'{where}:{step}': os.kill(os.getpid(), signal.SIGKILL)
-    crash.first = True
-    _crash = crash
-    trainer = tiny_trainer(args.tiny, args.steps, args.save_every)
-    if args.kill_in_save is not None:
-        trainer.checkpointer.crash_hook = lambda n: os.kill(os.getpid(), signal.SIGKILL) if n == args.kill_in_save else None
-    trainer.fit()
-    if args.result:
-        torch.save({'model': trainer.model.state_dict(), 'saves': trainer.checkpointer.saves, 'rank': trainer.rank},
-                   f'{args.result}.rank{trainer.rank}')
-    if dist.is_initialized(): dist.destroy_process_group()
-
-# %% ../nbs/06_train.ipynb #ecf6ca4d
-if __name__ == '__main__': main()
-
 # %% ../nbs/06_train.ipynb #2a231a03
 def loss_weight_search(make_model, # () -> a fresh model (called after seeding, so every trial starts equal)
                        make_loss, # (**weights) -> loss(sr, hr)
@@ -863,6 +969,7 @@ def loss_weight_search(make_model, # () -> a fresh model (called after seeding, 
         done.append(record)
     return sorted(done, key=lambda r: -r['psnr'])
 
+# %% ../nbs/06_train.ipynb #c9aee9cf
 def search_table(results:list[dict]) -> str:
     "A markdown table of `loss_weight_search` results, best first."
     names = list(results[0]['weights']) if results else []
