@@ -55,25 +55,18 @@ def main():
     dataset = RandomCropDataset(training_images(root), crop=args.crop, length=100_000)
     sets = {name: benchmark_pairs(name, shared=root) for name in ('Set5', 'Set14')}
 
-    # the cosine schedule needs a step count: measure this machine's step time on a few throwaway steps first
-    seed_everything(args.seed)
-    probe = Trainer(build_model(args.model, **config), dataset, steps=12, batch_size=args.batch, lr=args.lr, ema_decay=args.ema,
-                    grad_clip=1.0, degradation=args.degradation, checkpoints=False, progress=False, device='cpu', channels_last=True)
-    # the whole loop (data, EMA, clipping), first-step overhead included: a cautious plan (on an idle machine it planned
-    # 19,691 steps that took 21.5 of the 30 minutes; a longer probe would use the budget fully)
-    t = time.perf_counter(); probe.fit()
-    step_s = (time.perf_counter() - t) / 12
-    budget = args.minutes * 60 - (time.time() - start)
-    steps = max(10, int(0.97 * budget / step_s))
+    # the learning rate follows the fraction of the training-time budget spent (TrainingClock): no step count to plan from a
+    # probe (a probe taken in a busy minute once planned 5,461 steps where an idle one planned 19,691)
     folder = runs_dir()/tag
     if args.fresh and folder.is_dir(): shutil.rmtree(folder)
+    train_seconds = args.minutes * 60 - (time.time() - start)
     previous, _ = Checkpointer(folder).load_latest()
-    if previous is not None: steps = previous['config']['steps']  # a continued run keeps its schedule
+    if previous is not None: train_seconds = previous['config']['train_seconds']  # a continued run keeps its budget
     seed_everything(args.seed)
     model = build_model(args.model, **config)
-    trainer = Trainer(model, dataset, steps=steps, batch_size=args.batch, lr=args.lr, warmup_steps=min(200, steps // 20),
+    trainer = Trainer(model, dataset, steps=None, train_seconds=train_seconds, batch_size=args.batch, lr=args.lr, warmup_steps=200,
                       grad_clip=1.0, ema_decay=args.ema, degradation=args.degradation, folder=folder,
-                      time_budget=args.minutes * 60 - (time.time() - start), save_every_seconds=300, seed=args.seed, device='cpu',
+                      save_every_seconds=300, seed=args.seed, device='cpu',
                       channels_last=True)  # 1.28x faster than NCHW on this CPU (benchmarks/results/train_speed.md)
     t_fit = time.time(); trainer.fit()
     train_s = time.time() - start
@@ -82,7 +75,7 @@ def main():
     scores = {name: evaluate(final, pairs) for name, pairs in sets.items()}
     res = dict(set5_psnr_y=scores['Set5'][0], set14_psnr_y=scores['Set14'][0],
                bicubic_set5=scores['Set5'][1], bicubic_set14=scores['Set14'][1], published=PUBLISHED,
-               steps_done=trainer.step, steps_planned=steps, images_seen=trainer.step * args.batch, probe_step_s=step_s, mean_step_s=fit_step_s,
+               steps_done=trainer.step, train_seconds=train_seconds, images_seen=trainer.step * args.batch, mean_step_s=fit_step_s,
                args=vars(args), model=dict(name=args.model, config={k: list(v) if isinstance(v, tuple) else v for k, v in config.items()},
                                              parameters=sum(p.numel() for p in model.parameters())),
                train_and_setup_seconds=train_s, total_seconds=time.time() - start, load_average_at_start=load,
@@ -94,7 +87,7 @@ def main():
            f" --model {args.model} --config '{args.config}'")
     md = f"""# Quality after {args.minutes:g} CPU-minutes of training{' (a SHORTENED run: the target is 30 minutes)' if args.minutes < 30 else ''}
 
-{args.model} {res['model']['config']} ({res['model']['parameters']:,} parameters), {trainer.step} steps (of {steps} planned) of batch {args.batch}
+{args.model} {res['model']['config']} ({res['model']['parameters']:,} parameters), {trainer.step} steps in {train_seconds / 60:.1f} training minutes of batch {args.batch}
 x {args.crop}px HR crops ({res['images_seen']:,} crops) from T91 + General100 + BSDS200, {args.degradation} LR made on the fly,
 L1, Adam lr {args.lr:g} with warm-up and cosine decay over the budget, grad clip 1, EMA {args.ema}; evaluated with the EMA weights
 on the official LR_bicubic_x4 files by `score_benchmark` (HR[:4h, :4w], output rounded to 8 bits, rounded Y, border 4,
