@@ -9,7 +9,7 @@ from __future__ import annotations
 import os, re, json, shutil, hashlib, tarfile, zipfile, tempfile
 from pathlib import Path
 from tqdm.auto import tqdm
-from .core import cache_dir, local_dir, atomic_write_text, TEMP_PREFIX
+from .core import cache_dir, local_dir, atomic_write_text, TEMP_PREFIX, umask_mode
 
 # %% auto #0
 __all__ = ['DRIVE_QUOTA_TEXT', 'DRIVE_PERMISSION_TEXT', 'ARCHIVE_SUFFIXES', 'EXTRACTED_MARKER', 'DownloadError', 'ChecksumError',
@@ -278,6 +278,7 @@ def extract_archive(path:str|Path, # zip, tar, tar.gz, tgz, tar.bz2 or tar.xz
     except (OSError, ValueError): pass
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=TEMP_PREFIX + dest.name + '.', dir=dest.parent))
+    os.chmod(tmp, umask_mode(0o777))  # mkdtemp makes it owner-only; an extracted folder gets a folder's usual permissions
     try:
         total = check_archive(path, tmp)  # refuse before writing a single byte
         bar = tqdm(total=total, unit='B', unit_scale=True, desc=f'extract {path.name}', disable=quiet)
