@@ -81,7 +81,7 @@ def git_commit():
     try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     except Exception: return None
 
-def write_release(name, recipe, trainer, files, started, threads, load):
+def write_release(name, recipe, trainer, files, threads, load):
     model = trainer.ema.model.eval()
     weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     OUT.mkdir(parents=True, exist_ok=True)
@@ -131,7 +131,6 @@ def main():
     anchors = json.loads(Path(args.replay).read_text())['clock_anchors'] if args.replay else None
     folder = runs_dir()/'release'/(name + ('-replay' if args.replay else ''))
     trainer = make_trainer(name, recipe, images, folder, args.session_minutes, anchors)
-    started = time.time()
     trainer.fit()
     if trainer.fraction_done() < 1:
         print(f"{name}: stopped at step {trainer.step} ({100 * trainer.fraction_done():.1f}% of the training time); "
@@ -142,7 +141,7 @@ def main():
         same = digest == card['weights_digest']
         print(f"replayed {trainer.step} steps: weights digest {digest} {'==' if same else '!='} the card's {card['weights_digest']}")
         sys.exit(0 if same else 1)
-    path, card = write_release(name, recipe, trainer, files, started, args.threads, load)
+    path, card = write_release(name, recipe, trainer, files, args.threads, load)
     card['scores'] = score(trainer.ema.model, name, recipe, root)
     atomic_write_text(OUT/f'{name}.json', json.dumps(card, indent=1) + '\n')
     print(f"{name}: done, {trainer.step} steps; {path} ({path.stat().st_size / 1e6:.2f} MB), scores {card['scores']}")

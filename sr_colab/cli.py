@@ -135,11 +135,12 @@ def upscale_cli(input:str, # image file or folder of images
 def models_cli() -> int:
     "List the models that ship in the package: what each is for, its size and its Set5/Set14 scores."
     from sr_colab.pretrained import list_pretrained, default_model_name
+    default = default_model_name()
     for c in list_pretrained():
         s = c.get('scores', {})
         scores = ', '.join(f"{b} {v['psnr_y']:.2f} dB" for b, v in s.items())
         print(f"{c['name']:<12} {c['architecture']} {c['parameters']:,} parameters, {c['degradation']} LR ({scores})\n"
-              f"{'':<12} {c['purpose']}{'  [default]' if c['name'] == default_model_name() else ''}")
+              f"{'':<12} {c['purpose']}{'  [default]' if c['name'] == default else ''}")
     return 0
 
 @command('export')

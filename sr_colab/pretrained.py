@@ -11,7 +11,6 @@ import sr_colab
 from pathlib import Path
 import torch
 import torch.nn as nn
-from .models import build_model
 
 # %% auto #0
 __all__ = ['PRETRAINED_DIR', 'list_pretrained', 'load_pretrained', 'default_model_name', 'resolve_model']
@@ -32,7 +31,7 @@ def load_pretrained(name:str='x4-bicubic', # a name from list_pretrained()
                     folder:str|Path|None=None, # None: the models shipped in the package
                    ) -> nn.Module:
     "A shipped release model, verified against its card and ready for inference (eval mode, `.card` attached)."
-    from safetensors.torch import load_file
+    from sr_colab.models import load_model
     folder = Path(folder) if folder is not None else PRETRAINED_DIR
     card_path = folder/f'{name}.json'
     if not card_path.is_file():
@@ -45,8 +44,7 @@ def load_pretrained(name:str='x4-bicubic', # a name from list_pretrained()
     if digest != card['sha256']:
         raise ValueError(f"{path} does not match its card (sha256 {digest[:12]}..., card {card['sha256'][:12]}...): "
                          "the file is damaged or was replaced; reinstall sr_colab")
-    model = build_model(card['architecture'], **card['config'])
-    model.load_state_dict(load_file(str(path)))
+    model = load_model(path)  # the file's own spec (save_model's metadata), as any model file
     model.card = {k: v for k, v in card.items() if k != 'clock_anchors'}
     return model.to(device).eval()
 
