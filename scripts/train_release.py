@@ -40,6 +40,12 @@ RECIPES = {
     'x4-grader': dict(degradation='grader', minutes=20, model='ResidualSRPlus', config=dict(width=32, blocks=8),
                       crop=64, batch=16, lr=1e-3, warmup=200, ema=0.999, grad_clip=1.0, seed=0,
                       purpose="the course grader's LR (Pillow nearest: HR pixel (4i+2, 4j+2)); use with exact LR consistency"),
+    # x4-grader taught to use a noise map: its weights start the run, the 4 noise channels start near zero, and
+    # per-patch cIMLE (sr_colab.diverse.PatchCIMLELoss) makes the noise carry detail where the answer is uncertain
+    'x4-diverse': dict(degradation='grader', minutes=12, model='ResidualSRPlus', config=dict(width=32, blocks=8, noise_channels=4),
+                       init='x4-grader', loss=dict(kind='patch_cimle', samples=6, patch=8), crop=64, batch=8, lr=5e-4,
+                       warmup=100, ema=0.999, grad_clip=1.0, seed=0,
+                       purpose="seed-driven diversity for the grader's LR (the Preview sliders): noise map strength sets the diversity"),
 }
 
 def training_images(root):
@@ -47,10 +53,31 @@ def training_images(root):
     if len(files) < 300: raise FileNotFoundError(f"expected ~391 training images under {root/'datasets'}, found {len(files)}")
     return files, [np.asarray(load_rgb(p)) for p in tqdm(files, desc='loading training images')]
 
+def start_from(model, name, seed):
+    "Copy the shipped model `name`'s weights into `model`; input channels it lacks (a noise map's) start at 1e-3 x N(0, 1)."
+    from sr_colab.pretrained import load_pretrained
+    ours, theirs, gen = model.state_dict(), load_pretrained(name).state_dict(), torch.Generator().manual_seed(seed)
+    for key, value in theirs.items():
+        if ours[key].shape == value.shape: ours[key] = value
+        elif ours[key].shape[1] > value.shape[1] and ours[key].shape[:1] + ours[key].shape[2:] == value.shape[:1] + value.shape[2:]:
+            extra = ours[key].shape[1] - value.shape[1]
+            ours[key] = torch.cat([value, 1e-3 * torch.randn(value.shape[0], extra, *value.shape[2:], generator=gen)], 1)
+        else: raise ValueError(f"{name}'s {key} {tuple(value.shape)} does not fit {tuple(ours[key].shape)}")
+    model.load_state_dict(ours)
+
+def make_loss(recipe):
+    spec = recipe.get('loss')
+    if spec is None: return torch.nn.functional.l1_loss
+    if spec['kind'] == 'patch_cimle':
+        from sr_colab.diverse import PatchCIMLELoss
+        return PatchCIMLELoss(samples=spec['samples'], patch=spec['patch'], seed=recipe['seed'])
+    raise ValueError(f"unknown loss {spec!r}")
+
 def make_trainer(name, recipe, images, folder, session_minutes, anchors=None):
     seed_everything(recipe['seed'])
     model = build_model(recipe['model'], **recipe['config'])
-    return Trainer(model, RandomCropDataset(images, crop=recipe['crop'], length=100_000), steps=None,
+    if 'init' in recipe: start_from(model, recipe['init'], recipe['seed'])
+    return Trainer(model, RandomCropDataset(images, crop=recipe['crop'], length=100_000), make_loss(recipe), steps=None,
                    train_seconds=recipe['minutes'] * 60, clock_anchors=anchors,
                    time_budget=None if session_minutes is None else session_minutes * 60,
                    batch_size=recipe['batch'], lr=recipe['lr'], warmup_steps=recipe['warmup'], ema_decay=recipe['ema'],

@@ -13,7 +13,7 @@ from .core import make_generator
 
 # %% auto #0
 __all__ = ['NOISE_MODES', 'draw_noise', 'noise_mode', 'noise_inputs', 'sample', 'pixel_distance', 'feature_distance',
-           'cimle_step', 'CIMLELoss']
+           'cimle_step', 'CIMLELoss', 'patch_cimle_step', 'PatchCIMLELoss']
 
 # %% ../nbs/05b_diverse.ipynb #7c7fec9e
 def draw_noise(shape:tuple, # shape of the noise tensor
@@ -138,4 +138,46 @@ class CIMLELoss:
     def __call__(self, model, lr, hr):
         loss, _, self.last_distances = cimle_step(model, lr, hr, self.samples, self.distance, self.loss_fn,
                                                   self.generator, chunk=self.chunk)
+        return loss
+
+# %% ../nbs/05b_diverse.ipynb #f6648ae1
+def patch_cimle_step(model:nn.Module, # a noise-conditioned model: model(lr, noise), noise in LR pixels
+                     lr:torch.Tensor, # (N, 3, h, w) LR batch
+                     hr:torch.Tensor, # (N, 3, H, W) HR targets in [0, 1]
+                     samples:int=8, # K: noise maps tried per image
+                     patch:int=16, # HR pixels per side of a selection block: a multiple of the scale that divides H and W
+                     loss_fn=F.l1_loss, # loss(sr, hr) on the assembled choice; it carries the gradient
+                     generator:torch.Generator|None=None, # private CPU generator for the noise
+                     chunk:int|None=None, # images per no-grad forward pass during selection (memory bound)
+                    ) -> tuple:
+    "cIMLE choosing per block: `(loss, chosen_noise, distances)`, distances (K, N, H/patch, W/patch) of mean abs error."
+    channels = getattr(model, 'noise_channels', 0) or 0
+    if channels == 0: raise ValueError("cIMLE needs a model built with noise_channels > 0")
+    scale, (n, _, h, w) = hr.shape[-1] // lr.shape[-1], lr.shape
+    if patch % scale or hr.shape[-2] % patch or hr.shape[-1] % patch:
+        raise ValueError(f"patch={patch} must be a multiple of the scale ({scale}) and divide the HR size {tuple(hr.shape[-2:])}")
+    noise = draw_noise((samples, n, channels, h, w), generator, lr.device, lr.dtype)
+    flat = lambda t: t.unsqueeze(0).expand(samples, *t.shape).reshape(samples * n, *t.shape[1:])
+    flat_lr, flat_hr, flat_noise, step = flat(lr), flat(hr), noise.reshape(samples * n, channels, h, w), chunk or samples * n
+    with torch.no_grad():
+        d = torch.cat([F.avg_pool2d((model(flat_lr[i:i + step], flat_noise[i:i + step]) - flat_hr[i:i + step]).abs().mean(1, keepdim=True), patch)
+                       for i in range(0, samples * n, step)]).view(samples, n, hr.shape[-2] // patch, hr.shape[-1] // patch)
+    cell = patch // scale                                     # LR pixels per block side
+    best = d.argmin(0).repeat_interleave(cell, 1).repeat_interleave(cell, 2)  # (N, h, w): which draw each LR pixel takes
+    chosen = noise.gather(0, best[None, :, None].expand(1, n, channels, h, w))[0]
+    return loss_fn(model(lr, chosen), hr), chosen, d
+
+# %% ../nbs/05b_diverse.ipynb #d9b514a5
+class PatchCIMLELoss(CIMLELoss):
+    "cIMLE choosing a noise map per `patch` x `patch` HR block: `loss = PatchCIMLELoss(samples=8, patch=16)(model, lr, hr)`."
+    def __init__(self, samples:int=8, # K noise maps per image
+                 patch:int=16, # HR pixels per side of a selection block
+                 loss_fn=F.l1_loss, # loss on the assembled choice
+                 seed:int|None=0, # seeds the private noise generator: a run is reproducible
+                 chunk:int|None=None, # images per selection pass
+                ):
+        super().__init__(samples, 'pixel', loss_fn, seed, chunk=chunk)
+        self.patch = patch
+    def __call__(self, model, lr, hr):
+        loss, _, self.last_distances = patch_cimle_step(model, lr, hr, self.samples, self.patch, self.loss_fn, self.generator, self.chunk)
         return loss
