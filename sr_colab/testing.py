@@ -42,7 +42,7 @@ def main(argv=None):
     p.add_argument('--save-every', type=int, default=5)
     p.add_argument('--kill-at', default=None, help="WHERE:STEP, WHERE in forward, backward, step: SIGKILL ourselves there")
     p.add_argument('--kill-in-save', type=int, default=None, help='SIGKILL ourselves halfway through writing this save (0 = first)')
-    p.add_argument('--result', default=None, help="write this rank's final weights and save count here")
+    p.add_argument('--result', default=None, help="write this rank's final weights, EMA, optimizer state and save count here")
     args = p.parse_args(argv)
     torch.set_num_threads(1)  # the same arithmetic in every process, and no oversubscription
     def crash(where, step):
@@ -57,7 +57,8 @@ def main(argv=None):
         trainer.fit()
     finally: train._test_hook = None
     if args.result:
-        torch.save({'model': trainer.model.state_dict(), 'saves': trainer.checkpointer.saves, 'rank': trainer.rank},
+        torch.save({'model': trainer.model.state_dict(), 'ema': trainer.ema.state_dict(), 'optimizer': trainer.optimizer.state_dict(),
+                    'saves': trainer.checkpointer.saves, 'rank': trainer.rank},
                    f'{args.result}.rank{trainer.rank}')
     if dist.is_initialized(): dist.destroy_process_group()
 
