@@ -29,7 +29,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'scripts'))
 from machine import describe_machine, load_now
-from train_release import RECIPES, training_images, make_trainer
+from train_release import RECIPES, training_images, make_trainer, centre_crops, heldout_crops
 from sr_colab.core import atomic_write_text, make_generator, runs_dir, shared_dir
 from sr_colab.data import load_rgb, image_to_tensor, tensor_to_image
 from sr_colab.diverse import draw_noise
@@ -38,15 +38,6 @@ from sr_colab.infer import enforce_consistency, upscale
 from sr_colab.pretrained import load_pretrained
 
 OUT, TARGET = ROOT/'benchmarks'/'results', 0.055   # a little above the grader's 0.05: held-out crops may vary less
-
-def centre_crops(paths, size=256):
-    crops = []
-    for p in paths:
-        im = load_rgb(p)
-        if min(im.size) >= size:
-            x, y = (im.size[0] - size) // 2, (im.size[1] - size) // 2
-            crops.append(im.crop((x, y, x + size, y + size)))
-    return crops
 
 def measure(fn, crops):
     "The grader's L1, SSIM and diversity of `fn` on `crops` (no perceptual test)."
@@ -103,7 +94,7 @@ def seeds_picture(model, crop, strength, path, seeds=8):
 def main():
     torch.set_num_threads(1)
     load, start, root = load_now(), time.time(), shared_dir()
-    heldout = centre_crops(sorted((root/'benchmarks'/'Set5'/'HR').glob('*.png')) + sorted((root/'benchmarks'/'Set14'/'HR').glob('*.png')))
+    heldout = heldout_crops(root)
     calibration = centre_crops(sorted((root/'datasets'/'BSDS200').glob('*.png'))[:8])
     plain, shipped = load_pretrained('x4-grader'), load_pretrained('x4-diverse')
     sweeps = {'input noise on x4-grader': [dict(strength=s, **measure(grader_function(plain, noise=s, mode='input'), heldout))
