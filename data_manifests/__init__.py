@@ -1,1 +1,1 @@
-"Data manifests (JSON) shipped with sr_colab; read them with `sr_colab.data.load_manifest(name)`."
+"Data manifests (JSON) shipped with sr_colab; read them with `sr_colab.manifests.load_manifest(name)`."

@@ -1,4 +1,4 @@
-"""Images in, uint8 HR crops out: robust decoding, the built-in demo images, data manifests, deterministic subsets, random-crop datasets and a memory-mapped patch cache.
+"""Images in, uint8 HR crops out: robust decoding, image files in a folder, the built-in demo images, random-crop datasets and a memory-mapped patch cache.
 
 Docs: https://sr-colab.github.io/sr_colab/data.html.md"""
 
@@ -6,24 +6,19 @@ Docs: https://sr-colab.github.io/sr_colab/data.html.md"""
 
 # %% ../nbs/01_data.ipynb #5b5e2bf1
 from __future__ import annotations
-import os, io, re, json, zlib, hashlib, tarfile, zipfile, warnings
+import os, io, json, hashlib, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
 from PIL import Image, ImageOps, ImageDraw, UnidentifiedImageError
 from tqdm.auto import tqdm
-from .core import cache_dir, local_dir, shared_dir, atomic_write_text
-from .fetch import (download_file, download_first, download_gdrive_folder, extract_archive, archive_kind,
-                            DownloadError, UnsafeArchiveError)
+from .core import local_dir, atomic_write_text
 
 # %% auto #0
-__all__ = ['IMAGE_SUFFIXES', 'SKIP_REASONS', 'SOURCE_KINDS', 'SOURCE_ERRORS', 'to_rgb', 'load_rgb', 'DecodeReport', 'read_image',
-           'fit_to_crop', 'image_to_tensor', 'tensor_to_image', 'grace_hopper', 'relief_map', 'procedural_image',
-           'RandomCropDataset', 'ManifestError', 'Source', 'Manifest', 'manifest_from_dict', 'manifest_dir',
-           'list_manifests', 'load_manifest', 'expand_path', 'source_folder', 'list_images', 'choose_subset',
-           'resolve_manifest', 'source_help', 'resolve_available', 'MixedCropDataset', 'random_crop',
-           'build_patch_cache', 'PatchCacheDataset']
+__all__ = ['IMAGE_SUFFIXES', 'SKIP_REASONS', 'to_rgb', 'load_rgb', 'list_images', 'DecodeReport', 'read_image', 'fit_to_crop',
+           'image_to_tensor', 'tensor_to_image', 'grace_hopper', 'relief_map', 'procedural_image', 'RandomCropDataset',
+           'random_crop', 'MixedCropDataset', 'build_patch_cache', 'PatchCacheDataset']
 
 # %% ../nbs/01_data.ipynb #ea07fc86
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff', '.ppm', '.pgm')
@@ -53,6 +48,18 @@ def load_rgb(path:str|Path, # image file
     except (OSError, SyntaxError, Image.DecompressionBombError, ValueError) as e:
         raise ValueError(f"cannot read image {path}: {e}") from e
 
+# %% ../nbs/01_data.ipynb #631d86af
+def list_images(folder:str|Path, # searched recursively; a single image file is a list of one
+               ) -> list:
+    "Image files under `folder`, sorted by relative path (hidden files and folders skipped)."
+    folder = Path(folder)
+    if folder.is_file(): return [folder] if folder.suffix.lower() in IMAGE_SUFFIXES else []
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith('.')]
+        out += [Path(root)/f for f in files if not f.startswith('.') and Path(f).suffix.lower() in IMAGE_SUFFIXES]
+    return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
+
 # %% ../nbs/01_data.ipynb #cf9a778e
 SKIP_REASONS = ('empty file', 'not an image', 'truncated or corrupt', 'decompression bomb', 'smaller than half the crop')
 
@@ -80,6 +87,7 @@ class DecodeReport:
         why = ', '.join(f"{n} {r}" for r, n in sorted(self.counts().items()))
         return f"read {self.read} of {total} images, skipped {len(self.skipped)}: {why}"
 
+# %% ../nbs/01_data.ipynb #ff564501
 def read_image(path:str|Path, # image file
                report:DecodeReport|None=None, # where skips are counted; None warns only
                max_pixels:int|None=None, # refuse images with more pixels; None: Pillow's limit
@@ -206,268 +214,24 @@ class RandomCropDataset(torch.utils.data.Dataset):
             if flip % 2: t = t.flip(2)
         return t.contiguous()
 
-# %% ../nbs/01_data.ipynb #a4ffd15a
-SOURCE_KINDS = {'gdrive_file': 'id', 'gdrive_folder': 'id', 'url': 'url', 'path': 'path'}
-
-class ManifestError(ValueError):
-    "A manifest is malformed; the message names the manifest and the field."
-
-@dataclass
-class Source:
-    "One data source of a manifest (see the field list above)."
-    name:str
-    kind:str
-    license:str
-    id:str|None=None
-    url:str|None=None
-    path:str|None=None
-    filename:str|None=None
-    archive:str|None=None
-    subdir:str|None=None
-    sha256:str|None=None
-    md5:str|None=None
-    count:int|None=None
-    user_supplied:bool=False
-    expects:str|None=None
-    instructions:str|None=None
-    homepage:str|None=None
-    notes:str|None=None
-    urls:list|None=None
-    size:int|None=None
-    optional:bool=False
-    stands_for:str|None=None
-
-    @property
-    def all_urls(self) -> list:
-        "`url` then `urls`, in the order they are tried."
-        return ([self.url] if self.url else []) + list(self.urls or [])
-
-@dataclass
-class Manifest:
-    "A named list of `Source`s."
-    name:str
-    sources:list
-    description:str=''
-
-    def __getitem__(self, name):
-        for s in self.sources:
-            if s.name == name: return s
-        raise KeyError(f"manifest {self.name!r} has no source {name!r} (sources: {', '.join(s.name for s in self.sources)})")
-
-def _fail(origin, where, what): raise ManifestError(f"manifest {origin}: {where} {what}")
-
-def _check_urls(origin, at, s):
-    "A source's `urls`: a non-empty list of URL strings, only on a `url` source."
-    urls = s.get('urls')
-    if urls is None: return
-    if not (isinstance(urls, list) and urls and all(isinstance(u, str) and u for u in urls)):
-        _fail(origin, f"{at}.urls", f"must be a non-empty list of URLs (tried in order), got {urls!r}")
-    if s['kind'] != 'url': _fail(origin, f"{at}.urls", f"is only for kind 'url', not {s['kind']!r}")
-
-def manifest_from_dict(obj:dict, # the parsed JSON
-                       origin:str='<dict>', # its file name, for messages
-                      ) -> Manifest:
-    "A validated `Manifest`; a bad field raises `ManifestError` naming it."
-    if not isinstance(obj, dict): _fail(origin, 'the top level', f"must be a JSON object, got {type(obj).__name__}")
-    unknown = set(obj) - {'name', 'description', 'sources'}
-    if unknown: _fail(origin, f"field {sorted(unknown)[0]!r}", "is not a manifest field (name, description, sources)")
-    if not isinstance(obj.get('name'), str) or not obj['name']: _fail(origin, "field 'name'", "must be a non-empty string")
-    sources = obj.get('sources')
-    if not isinstance(sources, list) or not sources: _fail(origin, "field 'sources'", "must be a non-empty list")
-    fields, out, names = Source.__dataclass_fields__, [], set()
-    for i, s in enumerate(sources):
-        at = f"sources[{i}]" + (f" ({s.get('name')!r})" if isinstance(s, dict) and s.get('name') else '')
-        if not isinstance(s, dict): _fail(origin, at, "must be a JSON object")
-        for k in s:
-            if k not in fields: _fail(origin, f"{at}.{k}", f"is not a source field (one of {', '.join(fields)})")
-        for k in ('name', 'kind', 'license'):
-            if not isinstance(s.get(k), str) or not s[k].strip(): _fail(origin, f"{at}.{k}", "is required (a non-empty string)")
-        if not re.fullmatch(r'[A-Za-z0-9_.-]+', s['name']): _fail(origin, f"{at}.name", "may hold only letters, digits, _ . -")
-        if s['name'] in names: _fail(origin, f"{at}.name", "is used by two sources")
-        names.add(s['name'])
-        if s['kind'] not in SOURCE_KINDS: _fail(origin, f"{at}.kind", f"must be one of {', '.join(SOURCE_KINDS)}, got {s['kind']!r}")
-        _check_urls(origin, at, s)
-        key = SOURCE_KINDS[s['kind']]
-        if not (isinstance(s.get(key), str) and s[key]) and not (key == 'url' and s.get('urls')):
-            _fail(origin, f"{at}.{key}", f"is required for kind {s['kind']!r}" + (" (or 'urls')" if key == 'url' else ''))
-        for k, n in (('sha256', 64), ('md5', 32)):
-            if s.get(k) is not None and not (isinstance(s[k], str) and re.fullmatch(f'[0-9a-fA-F]{{{n}}}', s[k])):
-                _fail(origin, f"{at}.{k}", f"must be {n} hex digits or null, got {s[k]!r}")
-        for k in ('count', 'size'):
-            c = s.get(k)
-            if c is not None and (isinstance(c, bool) or not isinstance(c, int) or c < 0):
-                _fail(origin, f"{at}.{k}", f"must be a non-negative integer or null, got {c!r}")
-        if s.get('archive') not in (None, 'zip', 'tar', 'none'):
-            _fail(origin, f"{at}.archive", f"must be 'zip', 'tar', 'none' or null (from the file name), got {s['archive']!r}")
-        for k in ('user_supplied', 'optional'):
-            if not isinstance(s.get(k, False), bool): _fail(origin, f"{at}.{k}", "must be true or false")
-        for k in ('filename', 'subdir', 'expects', 'instructions', 'homepage', 'notes', 'id', 'url', 'path', 'stands_for'):
-            if s.get(k) is not None and not isinstance(s[k], str): _fail(origin, f"{at}.{k}", "must be a string or null")
-        if s.get('filename') and ('/' in s['filename'] or '\\' in s['filename'] or s['filename'] in ('.', '..')):
-            _fail(origin, f"{at}.filename", "must be a plain file name")
-        out.append(Source(**s))
-    return Manifest(obj['name'], out, obj.get('description', ''))
-
-# %% ../nbs/01_data.ipynb #758e88ee
-def manifest_dir():
-    "The folder (a `Traversable`) holding the shipped manifests: the checkout's, else the installed package's."
-    import sr_colab
-    beside = Path(sr_colab.__file__).resolve().parent.parent/'data_manifests'
-    if (beside/'__init__.py').is_file(): return beside  # the sr_colab we run from, even when another checkout is installed
-    from importlib.resources import files
-    return files('sr_colab.data_manifests')
-
-def list_manifests() -> list:
-    "Names of the shipped manifests."
-    return sorted(p.name[:-5] for p in manifest_dir().iterdir() if p.name.endswith('.json'))
-
-def load_manifest(name:str|Path, # a shipped manifest's name ('seed_mix') or a JSON file's path
-                 ) -> Manifest:
-    "Read and validate a manifest."
-    p = Path(name).expanduser()
-    if p.suffix == '.json' or p.exists():
-        if not p.is_file(): raise FileNotFoundError(f"manifest file {p} does not exist")
-        text, origin = p.read_text(), str(p)
-    else:
-        res = manifest_dir().joinpath(f'{name}.json')
-        if not res.is_file():
-            raise FileNotFoundError(f"no shipped manifest named {name!r}; shipped: {', '.join(list_manifests())}")
-        text, origin = res.read_text(), f'{name}.json'
-    try: obj = json.loads(text)
-    except json.JSONDecodeError as e: raise ManifestError(f"manifest {origin}: not valid JSON ({e})") from e
-    return manifest_from_dict(obj, origin)
-
-# %% ../nbs/01_data.ipynb #d5348b44
-def expand_path(path:str, # may use {data}, {cache}, {local}, {shared}, ~
-                data:str|Path|None=None, # the {data} folder; default cache_dir()/'data'
-               ) -> Path:
-    "A manifest path with its placeholders filled in."
-    values = {'data': str(Path(data) if data is not None else cache_dir()/'data'), 'cache': str(cache_dir()),
-              'local': str(local_dir())}
-    if '{shared}' in path: values['shared'] = str(shared_dir())
-    try: return Path(path.format(**values)).expanduser()
-    except KeyError as e: raise ManifestError(f"path {path!r} uses the unknown placeholder {e}; known: {', '.join(values)}")
-
-def source_folder(source:Source, # from a manifest
-                  data:str|Path|None=None, # the {data} folder
-                  cache:str|Path|None=None, # where downloads are kept; default cache_dir()
-                  local:str|Path|None=None, # where archives are extracted; default local_dir()
-                  path:str|Path|None=None, # use this folder/archive instead of the manifest's location
-                  quiet:bool=False, # hide progress bars
-                 ) -> Path:
-    "A local folder (or single file) holding `source`'s images, downloading and extracting as needed."
-    cache = Path(cache) if cache is not None else cache_dir()
-    local = Path(local) if local is not None else local_dir()
-    if path is not None or source.kind == 'path':
-        p = Path(path).expanduser() if path is not None else expand_path(source.path, data)
-        if not p.exists():
-            msg = f"source {source.name!r}: {p} does not exist."
-            if source.user_supplied:
-                msg += f" This data is not downloadable: you supply it. Expected: {source.expects or 'a folder or archive of images'}"
-                if source.instructions: msg += f" How: {source.instructions}"
-            raise FileNotFoundError(msg)
-    elif source.kind == 'gdrive_folder':
-        p = download_gdrive_folder(cache/'drive'/source.name, source.id, quiet=quiet)
-    else:
-        urls = source.all_urls if source.kind == 'url' else []
-        dest = cache/'downloads'/(source.filename or (Path(urls[0].split('?')[0]).name if urls else f'{source.name}.bin'))
-        if urls: p = download_first(dest, urls, source.sha256, source.md5, source.size, source=source.name, quiet=quiet)
-        else: p = download_file(dest, gdrive_id=source.id, sha256=source.sha256, md5=source.md5, size=source.size, quiet=quiet)
-    kind = source.archive if source.archive not in (None, 'none') else (archive_kind(p) if source.archive is None else None)
-    if p.is_file() and kind is not None:
-        stem = p.name
-        for suffix in ('.tar.gz', '.tar.bz2', '.tar.xz', '.tgz', '.tar', '.zip'):
-            if stem.lower().endswith(suffix): stem = stem[:-len(suffix)]; break
-        p = extract_archive(p, local/'extracted'/stem, quiet=quiet)
-    if source.subdir:
-        if (p/source.subdir).exists(): p = p/source.subdir
-        elif path is None:  # your own copy (`path=`) may already be the subdir
-            raise FileNotFoundError(f"source {source.name!r}: subdir {source.subdir!r} is not in {p}")
-    return p
-
-def list_images(folder:str|Path, # searched recursively; a single image file is a list of one
-               ) -> list:
-    "Image files under `folder`, sorted by relative path (hidden files and folders skipped)."
-    folder = Path(folder)
-    if folder.is_file(): return [folder] if folder.suffix.lower() in IMAGE_SUFFIXES else []
-    out = []
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith('.')]
-        out += [Path(root)/f for f in files if not f.startswith('.') and Path(f).suffix.lower() in IMAGE_SUFFIXES]
-    return sorted(out, key=lambda p: p.relative_to(folder).as_posix())
-
-# %% ../nbs/01_data.ipynb #6ec0680a
-def choose_subset(files:list, # the source's image files
-                  count:int|None, # how many to take; None for all
-                  seed:int=0, # same seed, same files
-                  name:str='', # the source's name, mixed into the seed
-                 ) -> list:
-    "`count` files of `files` chosen deterministically from `seed` and `name`, in sorted order."
-    files = sorted(files, key=lambda p: Path(p).as_posix())
-    if count is None or count >= len(files):
-        if count is not None and count > len(files):
-            warnings.warn(f"source {name!r} has {len(files)} images but the manifest asks for {count}: taking all {len(files)}")
-        return files
-    rng = np.random.default_rng([int(seed), zlib.crc32(name.encode())])
-    return [files[i] for i in sorted(rng.choice(len(files), size=count, replace=False))]
-
-SOURCE_ERRORS = (OSError, DownloadError, UnsafeArchiveError, tarfile.TarError, zipfile.BadZipFile)
-
-def _source_files(s:Source, seed, scale, path, data, cache, local, quiet) -> list:
-    "The chosen image files of one source (raises one of `SOURCE_ERRORS` when it cannot be had)."
-    folder = source_folder(s, data=data, cache=cache, local=local, path=path, quiet=quiet)
-    files = list_images(folder)
-    if not files: raise FileNotFoundError(f"source {s.name!r}: no image files ({', '.join(IMAGE_SUFFIXES)}) under {folder}")
-    return choose_subset(files, None if s.count is None else max(1, round(s.count * scale)), seed, s.name)
-
-def _check_paths(m:Manifest, paths:dict) -> None:
-    unknown = set(paths) - {s.name for s in m.sources}
-    if unknown: raise KeyError(f"paths names {sorted(unknown)}, which manifest {m.name!r} does not have "
-                               f"(sources: {', '.join(s.name for s in m.sources)})")
-
-def resolve_manifest(manifest:Manifest|str|Path, # a Manifest, a shipped name or a JSON file
-                     seed:int=0, # picks the subsets
-                     scale:float=1.0, # multiplies every count (at least 1 image per source)
-                     paths:dict|None=None, # {source name: folder or archive} overriding the manifest
-                     data:str|Path|None=None, # the {data} folder
-                     cache:str|Path|None=None, # where downloads are kept
-                     local:str|Path|None=None, # where archives are extracted
-                     quiet:bool=False, # hide progress bars
-                    ) -> dict:
-    "{source name: chosen image files} for every source of `manifest`; a missing `optional` source is left out with a warning."
-    m = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
-    paths = paths or {}
-    _check_paths(m, paths)
-    out = {}
-    for s in m.sources:
-        try: out[s.name] = _source_files(s, seed, scale, paths.get(s.name), data, cache, local, quiet)
-        except SOURCE_ERRORS as e:
-            if not s.optional: raise
-            warnings.warn(f"optional source {s.name!r} left out: {e}")
-    return out
-
-# %% ../nbs/01_data.ipynb #d0a2f002
-def source_help(s:Source) -> str:
-    "How to add source `s` by hand when it cannot be fetched."
-    if s.user_supplied and s.instructions: return s.instructions
-    urls = ' or '.join(s.all_urls) or (f"Google Drive id {s.id}" if s.id else s.path)
-    return (f"download {s.filename or 'it'} from {urls} yourself (any way that works), put it on Drive and pass "
-            f"paths={{{s.name!r}: '/content/drive/MyDrive/...'}}; a folder of images works too.")
-
-def resolve_available(manifest:Manifest|str|Path, # a Manifest, a shipped name or a JSON file
-                      seed:int=0, scale:float=1.0, paths:dict|None=None, data:str|Path|None=None,
-                      cache:str|Path|None=None, local:str|Path|None=None, quiet:bool=False, # as in `resolve_manifest`
-                     ) -> tuple:
-    "({source: chosen files} for each source that could be had, {source: why not, and how to add it} for the rest)."
-    m = manifest if isinstance(manifest, Manifest) else load_manifest(manifest)
-    paths = paths or {}
-    _check_paths(m, paths)
-    got, missing = {}, {}
-    for s in m.sources:
-        try: got[s.name] = _source_files(s, seed, scale, paths.get(s.name), data, cache, local, quiet)
-        except SOURCE_ERRORS as e:
-            missing[s.name] = f"{e}" + ('' if s.user_supplied else f"\nTo add it: {source_help(s)}")
-    return got, missing
+# %% ../nbs/01_data.ipynb #3d82ff38
+def random_crop(a:np.ndarray, # HxWx3 (or 3xHxW when `chw`) uint8, at least crop x crop
+                crop:int, # crop size
+                g:torch.Generator, # where every random choice comes from
+                flips:bool=True, # random flips and 90-degree turns
+                chw:bool=False, # `a` is already channels-first
+               ) -> torch.Tensor:
+    "A random `crop`x`crop` window of `a` as a (3, crop, crop) uint8 tensor, optionally flipped/turned."
+    h, w = a.shape[1:] if chw else a.shape[:2]
+    y = int(torch.randint(0, h - crop + 1, (1,), generator=g)); x = int(torch.randint(0, w - crop + 1, (1,), generator=g))
+    # np.array copies: a crop must never be a view of a read-only memory map or of a cached image
+    t = torch.from_numpy(np.array(a[:, y:y + crop, x:x + crop] if chw else a[y:y + crop, x:x + crop], order='C'))
+    if not chw: t = t.permute(2, 0, 1)
+    if flips:
+        k, flip = torch.randint(0, 4, (2,), generator=g).tolist()
+        t = torch.rot90(t, k, (1, 2))
+        if flip % 2: t = t.flip(2)
+    return t.contiguous()
 
 # %% ../nbs/01_data.ipynb #58fbfde6
 class MixedCropDataset(torch.utils.data.Dataset):
@@ -504,25 +268,6 @@ class MixedCropDataset(torch.utils.data.Dataset):
             return random_crop(a, self.crop, g, self.flips)
         raise RuntimeError(f"100 draws in a row hit unusable files; see {self.report.summary()}")
 
-# %% ../nbs/01_data.ipynb #3d82ff38
-def random_crop(a:np.ndarray, # HxWx3 (or 3xHxW when `chw`) uint8, at least crop x crop
-                crop:int, # crop size
-                g:torch.Generator, # where every random choice comes from
-                flips:bool=True, # random flips and 90-degree turns
-                chw:bool=False, # `a` is already channels-first
-               ) -> torch.Tensor:
-    "A random `crop`x`crop` window of `a` as a (3, crop, crop) uint8 tensor, optionally flipped/turned."
-    h, w = a.shape[1:] if chw else a.shape[:2]
-    y = int(torch.randint(0, h - crop + 1, (1,), generator=g)); x = int(torch.randint(0, w - crop + 1, (1,), generator=g))
-    # np.array copies: a crop must never be a view of a read-only memory map or of a cached image
-    t = torch.from_numpy(np.array(a[:, y:y + crop, x:x + crop] if chw else a[y:y + crop, x:x + crop], order='C'))
-    if not chw: t = t.permute(2, 0, 1)
-    if flips:
-        k, flip = torch.randint(0, 4, (2,), generator=g).tolist()
-        t = torch.rot90(t, k, (1, 2))
-        if flip % 2: t = t.flip(2)
-    return t.contiguous()
-
 # %% ../nbs/01_data.ipynb #8b6b7faa
 def _rewrite_npy_rows(path:Path, rows:int) -> bool:
     "Shrink the .npy at `path` to its first `rows` rows by rewriting its header in place; False if it would not fit."
@@ -538,6 +283,37 @@ def _rewrite_npy_rows(path:Path, rows:int) -> bool:
         f.truncate(offset + rows * int(np.prod(shape[1:])) * dtype.itemsize)
     return True
 
+# %% ../nbs/01_data.ipynb #0a3e8626
+def _fill_patch_cache(files:list, partial:Path, progress_path:Path, state:dict, crop:int, per_image:int, seed:int,
+                      save_every:int, max_pixels:int|None, quiet:bool, desc:str) -> DecodeReport:
+    "Patches of `files[state['next_image']:]` into the memory map `partial`, `state` saved to `progress_path` every `save_every` images."
+    shape = (len(files) * per_image, 3, crop, crop)
+    if state['next_image'] == 0: out = np.lib.format.open_memmap(partial, mode='w+', dtype=np.uint8, shape=shape)
+    else: out = np.lib.format.open_memmap(partial, mode='r+')
+    report = DecodeReport([tuple(s) for s in state['skipped']], state['read'])
+    bar = tqdm(total=len(files), initial=state['next_image'], desc=desc, unit='img', disable=quiet)
+    def save():
+        out.flush()
+        state.update(skipped=report.skipped, read=report.read)
+        atomic_write_text(progress_path, json.dumps(state))
+    with bar:
+        for i in range(state['next_image'], len(files)):
+            a = read_image(files[i], report, max_pixels)
+            if a is not None:
+                a = fit_to_crop(a, crop)
+                if a is None: report.add(files[i], SKIP_REASONS[-1]); report.read -= 1
+            if a is not None:
+                g = torch.Generator().manual_seed(int(seed) * 1_000_003 + i)  # a patch depends on (seed, image) only
+                for _ in range(per_image):
+                    out[state['rows']] = random_crop(a, crop, g, flips=False).numpy(); state['rows'] += 1
+            state['next_image'] = i + 1
+            bar.update(1)
+            if (i + 1) % save_every == 0: save()
+    save()
+    del out
+    return report
+
+# %% ../nbs/01_data.ipynb #b6cef644
 def build_patch_cache(files:list|dict, # image files, or {source: files} from `resolve_manifest`
                       path:str|Path|None=None, # the .npy to write; default local_dir()/patches/patches_<crop>_<hash>.npy
                       crop:int=256, # HR patch size
@@ -564,33 +340,11 @@ def build_patch_cache(files:list|dict, # image files, or {source: files} from `r
         saved = json.loads(progress_path.read_text())
         if saved.get('fingerprint') == fingerprint and partial.is_file(): state = saved
     except (OSError, ValueError): pass
-    shape = (len(files) * per_image, 3, crop, crop)
-    if state['next_image'] == 0: out = np.lib.format.open_memmap(partial, mode='w+', dtype=np.uint8, shape=shape)
-    else: out = np.lib.format.open_memmap(partial, mode='r+')
-    report = DecodeReport([tuple(s) for s in state['skipped']], state['read'])
-    bar = tqdm(total=len(files), initial=state['next_image'], desc=f'patch cache {path.name}', unit='img', disable=quiet)
-    def save():
-        out.flush()
-        state.update(skipped=report.skipped, read=report.read)
-        atomic_write_text(progress_path, json.dumps(state))
-    with bar:
-        for i in range(state['next_image'], len(files)):
-            a = read_image(files[i], report, max_pixels)
-            if a is not None:
-                a = fit_to_crop(a, crop)
-                if a is None: report.add(files[i], SKIP_REASONS[-1]); report.read -= 1
-            if a is not None:
-                g = torch.Generator().manual_seed(int(seed) * 1_000_003 + i)  # a patch depends on (seed, image) only
-                for _ in range(per_image):
-                    out[state['rows']] = random_crop(a, crop, g, flips=False).numpy(); state['rows'] += 1
-            state['next_image'] = i + 1
-            bar.update(1)
-            if (i + 1) % save_every == 0: save()
-    save()
-    del out
+    report = _fill_patch_cache(files, partial, progress_path, state, crop, per_image, seed, save_every, max_pixels, quiet,
+                               f'patch cache {path.name}')
     rows = state['rows']
     if rows == 0: raise ValueError(f"no usable image for the patch cache: {report.summary()}")
-    if rows < shape[0] and not _rewrite_npy_rows(partial, rows):
+    if rows < len(files) * per_image and not _rewrite_npy_rows(partial, rows):
         raise RuntimeError(f"could not shrink {partial} to {rows} rows")  # only if the header length changed
     atomic_write_text(meta_path, json.dumps({'fingerprint': fingerprint, 'rows': rows, 'crop': crop, 'per_image': per_image,
                                              'seed': seed, 'files': len(files), 'summary': report.summary(),

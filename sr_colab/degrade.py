@@ -110,6 +110,7 @@ def gaussian_kernels(sigma_x:torch.Tensor, sigma_y:torch.Tensor, # (N,) standard
         k = k * ((xx.abs() <= half) & (yy.abs() <= half))
     return k / k.sum((1, 2), keepdim=True)
 
+# %% ../nbs/02_degrade.ipynb #5f5ec05b
 def _fast_size(n:int) -> int:
     "The smallest 2^a, 3*2^a or 9*2^a >= n: FFT sizes that are 2-5x faster than awkward ones like 276 = 12*23."
     return min(m * 2 ** max(0, math.ceil(math.log2(n / m))) for m in (1, 3, 9))
@@ -138,6 +139,7 @@ def blur(x:torch.Tensor, # (N, C, H, W)
     if method != 'fft': raise ValueError(f"unknown blur method {method!r}: 'auto', 'direct' or 'fft'")
     return _blur_fft(x.to(kernels.dtype), kernels).to(x.dtype)
 
+# %% ../nbs/02_degrade.ipynb #c6876008
 def add_gaussian_noise(x:torch.Tensor, # (N, C, H, W) in [0, 1]
                        sigma:torch.Tensor, # (N,) noise standard deviation on the [0, 1] scale
                        gray:torch.Tensor|None=None, # (N,) bool: the same noise in every channel
@@ -149,6 +151,7 @@ def add_gaussian_noise(x:torch.Tensor, # (N, C, H, W) in [0, 1]
     if gray is not None: noise = torch.where(gray.to(x.device)[:, None, None, None], noise[:, :1].expand_as(noise), noise)
     return (x + noise.to(x.dtype) * sigma.to(x.device, x.dtype)[:, None, None, None]).clamp(0, 1)
 
+# %% ../nbs/02_degrade.ipynb #f9f5a193
 def jpeg(x:torch.Tensor, # (N, 3, H, W) RGB in [0, 1]
          quality:torch.Tensor, # (N,) JPEG quality, 1..100
         ) -> torch.Tensor:
@@ -174,6 +177,7 @@ def _chosen(n, prob, generator, device):
     "Indices of the images a step with probability `prob` applies to."
     return (_uniform(n, 0, 1, generator, device) < prob).nonzero().flatten()
 
+# %% ../nbs/02_degrade.ipynb #d229d0e6
 @dataclass
 class Blur:
     "Gaussian blur, isotropic or (with `aniso_prob`) anisotropic and rotated, per-image sigma and size."
@@ -194,6 +198,7 @@ class Blur:
         out[idx] = blur(x[idx], gaussian_kernels(sx[idx], sy[idx], angle[idx], sizes[idx], grid=max(self.sizes[1] | 1, 3)))
         return out
 
+# %% ../nbs/02_degrade.ipynb #a3231914
 @dataclass
 class Downsample:
     "Shrink by `scale` with one of `modes` (keys of DOWNSAMPLERS) drawn per image."
@@ -210,6 +215,7 @@ class Downsample:
             if len(idx): out[idx] = DOWNSAMPLERS[m](x[idx], scale).to(x.dtype)
         return out
 
+# %% ../nbs/02_degrade.ipynb #08fb3e71
 @dataclass
 class Noise:
     "Additive Gaussian noise with a per-image sigma, grey (one field for all channels) with `gray_prob`."
@@ -225,6 +231,7 @@ class Noise:
         out[idx] = add_gaussian_noise(x[idx], sigma[idx], gray[idx], generator)
         return out
 
+# %% ../nbs/02_degrade.ipynb #3b201a8b
 @dataclass
 class JPEG:
     "JPEG compression at a per-image quality (kornia's differentiable codec)."
@@ -239,6 +246,7 @@ class JPEG:
         out[idx] = jpeg(x[idx], quality[idx]).to(x.dtype)
         return out
 
+# %% ../nbs/02_degrade.ipynb #bcd47adb
 @dataclass
 class Pipeline:
     "Degradation steps run in order, or per image in a random order with probability `shuffle_prob`."

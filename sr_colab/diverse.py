@@ -92,6 +92,7 @@ def _resolve_distance(distance, features):
         return feature_distance(features)
     raise ValueError(f"unknown cIMLE distance {distance!r}; use 'pixel', 'vgg' or a callable (sr, hr) -> (N,)")
 
+# %% ../nbs/05b_diverse.ipynb #6db5d332
 def cimle_step(model:nn.Module, # a noise-conditioned model: model(lr, noise)
                lr:torch.Tensor, # (N, 3, h, w) LR batch
                hr:torch.Tensor, # (N, 3, H, W) HR targets in [0, 1]
@@ -120,6 +121,7 @@ def cimle_step(model:nn.Module, # a noise-conditioned model: model(lr, noise)
     chosen = noise[best, torch.arange(n, device=best.device)]
     return loss_fn(model(lr, chosen), hr), chosen, d
 
+# %% ../nbs/05b_diverse.ipynb #f760ec9f
 class CIMLELoss:
     "cIMLE as a loss object for any training loop: `loss = CIMLELoss(samples=8)(model, lr, hr)`."
     needs_model = True  # tells a loop to call it as loss(model, lr, hr) instead of loss(model(lr), hr)

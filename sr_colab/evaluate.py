@@ -20,7 +20,7 @@ from .degrade import degrade, upsample, DOWNSAMPLERS
 from .metrics import psnr, psnr_y, ssim_y, grader_ssim, l1, lr_consistency, perceptual_distance, vgg16_features
 
 # %% auto #0
-__all__ = ['BASELINES', 'METRIC_COLUMNS', 'as_upscaler', 'image_pairs', 'image_grid', 'evaluate', 'summary_table',
+__all__ = ['BASELINES', 'METRIC_COLUMNS', 'as_upscaler', 'image_pairs', 'image_grid', 'summary_table', 'evaluate',
            'BenchmarkPair', 'benchmark_pairs', 'score_benchmark', 'eval_command']
 
 # %% ../nbs/08_evaluate.ipynb #3e359e21
@@ -104,6 +104,7 @@ def _y_scores(sr:torch.Tensor, hr:torch.Tensor, border:int, gray:bool) -> dict:
     "The published protocol's two numbers for one image: Y-PSNR and SSIM-Y (grey files on their grey values)."
     return dict(psnr_y=psnr_y(sr, hr, border, gray).item(), ssim_y=ssim_y(sr, hr, border, gray).item())
 
+# %% ../nbs/08_evaluate.ipynb #e9aeccb7
 def _crop_center(im:Image.Image, size:int) -> Image.Image:
     w, h = im.size; s = min(size, w, h)
     return im.crop(((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s))
@@ -123,6 +124,52 @@ def image_grid(rows:list, # per image: (name, [(label, PIL image), ...]) with eq
             grid.paste(im.resize((tile, tile), Image.NEAREST if im.width < tile else Image.LANCZOS), (j * tile, y + head))  # pixels stay visible when enlarged
     return grid
 
+# %% ../nbs/08_evaluate.ipynb #ad6fc078
+def summary_table(results:dict, # model name -> summary dict from `evaluate`
+                  caption:str='', # a line above the table
+                 ) -> str:
+    "A markdown table: one row per model, one column per metric (empty columns dropped)."
+    cols = [c for c in METRIC_COLUMNS if any(not math.isnan(s[c]) for s in results.values())]
+    digits = dict(psnr_y=3, psnr_rgb=3, ssim_y=4, grader_ssim=4, l1=4, lr_consistency=4, perceptual=4)
+    lines = [caption, ''] if caption else []
+    lines += ['| model | images | ' + ' | '.join(cols) + ' |', '|---|---|' + '---|' * len(cols)]
+    for model, s in results.items():
+        lines.append(f"| {model} | {s['images']} | " + ' | '.join(f"{s[c]:.{digits[c]}f}" for c in cols) + ' |')
+    return '\n'.join(lines) + '\n'
+
+# %% ../nbs/08_evaluate.ipynb #538c385d
+def _lr_and_hr(hr_path:Path, lr_path:Path|None, scale:int, degradation:str, seed:int, device) -> tuple:
+    "(LR, HR, grey) for one image: the benchmark pair as read, or HR cropped to a multiple of `scale` and degraded to 8-bit LR."
+    if lr_path is not None:
+        lr, hr, gray = _load_pair(hr_path, lr_path, scale)  # the benchmark pairing: HR[:scale*h, :scale*w]
+        return lr.to(device), hr.to(device), gray
+    hr, gray = image_to_tensor(load_rgb(hr_path))[None].to(device), _is_gray(hr_path)
+    hr = hr[..., :hr.shape[-2] // scale * scale, :hr.shape[-1] // scale * scale]
+    lr = degrade(hr, degradation, scale, make_generator(seed, hr.device))
+    if gray: lr = lr.mean(1, keepdim=True).expand_as(lr)  # colour noise must not turn a grey image's LR colourful
+    return _quantize(lr), hr, gray  # LR is 8-bit in the wild
+
+def _scores(sr, hr, lr, gray:bool, border:int, scale:int, degradation:str, extractor) -> dict:
+    "Every metric of one 8-bit output, in `METRIC_COLUMNS` order; NaN where it does not apply."
+    out = dict(**_y_scores(sr, hr, border, gray), psnr_rgb=psnr(sr, hr, border).item(), grader_ssim=grader_ssim(sr, hr).item(),
+               l1=l1(sr, hr).item())
+    deterministic = degradation in DOWNSAMPLERS or degradation in ('grader', 'bicubic')
+    out['lr_consistency'] = lr_consistency(lr, sr, degradation, scale).item() if deterministic else math.nan
+    out['perceptual'] = perceptual_distance(sr, hr, extractor).item() if extractor is not None else math.nan
+    return out
+
+def _write_results(out_dir:Path, rows:list, summary:dict, label:str, tiles:list, caption:str) -> dict:
+    "per_image.csv, summary.md and grid.png in `out_dir`, each written atomically; returns their paths."
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
+    writer.writeheader(); writer.writerows(rows)
+    files = {'csv': atomic_write_text(out_dir/'per_image.csv', buf.getvalue())}
+    files['summary'] = atomic_write_text(out_dir/'summary.md', summary_table({label: summary}, caption))
+    grid = image_grid(tiles)
+    files['grid'] = atomic_write(out_dir/'grid.png', lambda f: grid.save(f, format='PNG'))
+    return files
+
+# %% ../nbs/08_evaluate.ipynb #7704a2e6
 def evaluate(model_or_name, # a key of BASELINES, an nn.Module, or a callable lr_batch -> sr_batch in [0, 1]
              hr_folder:str|Path|None=None, # HR images (or their folder when `lr_folder` is given)
              lr_folder:str|Path|None=None, # LR files paired with HR by name; None degrades the HR images here
@@ -149,26 +196,13 @@ def evaluate(model_or_name, # a key of BASELINES, an nn.Module, or a callable lr
     border = scale if border is None else border
     rows, tiles = [], []
     for index, (image_name, hr_path, lr_path) in enumerate(tqdm(pairs, desc='evaluate', disable=not progress)):
-        if lr_path is not None:
-            lr, hr, gray = _load_pair(hr_path, lr_path, scale)  # the benchmark pairing: HR[:scale*h, :scale*w]
-            lr, hr = lr.to(device), hr.to(device)
-        else:
-            hr, gray = image_to_tensor(load_rgb(hr_path))[None].to(device), _is_gray(hr_path)
-            hr = hr[..., :hr.shape[-2] // scale * scale, :hr.shape[-1] // scale * scale]
-            lr = degrade(hr, degradation, scale, make_generator(seed + index, hr.device))
-            if gray: lr = lr.mean(1, keepdim=True).expand_as(lr)  # colour noise must not turn a grey image's LR colourful
-            lr = _quantize(lr)  # LR is 8-bit in the wild
+        lr, hr, gray = _lr_and_hr(hr_path, lr_path, scale, degradation, seed + index, device)
         start = time.perf_counter()
         sr = upscale(lr)
         seconds = time.perf_counter() - start
         sr = _checked_output(sr, hr, lr, image_name)
-        row = dict(image=image_name, width=hr.shape[-1], height=hr.shape[-2], gray=gray, **_y_scores(sr, hr, border, gray),
-                   psnr_rgb=psnr(sr, hr, border).item(), grader_ssim=grader_ssim(sr, hr).item(), l1=l1(sr, hr).item())
-        deterministic = degradation in DOWNSAMPLERS or degradation in ('grader', 'bicubic')
-        row['lr_consistency'] = lr_consistency(lr, sr, degradation, scale).item() if deterministic else math.nan
-        row['perceptual'] = perceptual_distance(sr, hr, extractor).item() if extractor is not None else math.nan
-        row['seconds'] = seconds
-        rows.append(row)
+        rows.append(dict(image=image_name, width=hr.shape[-1], height=hr.shape[-2], gray=gray,
+                         **_scores(sr, hr, lr, gray, border, scale, degradation, extractor), seconds=seconds))
         if len(tiles) < grid_images:
             crop = lambda t: _crop_center(tensor_to_image(t), 192 if t.shape[-1] > 64 else 48)
             tiles.append((image_name, [('LR', crop(upsample(lr, scale, 'nearest'))), ('SR', crop(sr)), ('HR', crop(hr))]))
@@ -178,28 +212,10 @@ def evaluate(model_or_name, # a key of BASELINES, an nn.Module, or a callable lr
     label = name or (model_or_name if isinstance(model_or_name, str) else type(model_or_name).__name__)
     files = {}
     if out_dir is not None:
-        out_dir = Path(out_dir)
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=list(rows[0]))
-        writer.writeheader(); writer.writerows(rows)
-        files['csv'] = atomic_write_text(out_dir/'per_image.csv', buf.getvalue())
-        source = f"{lr_folder} (LR) + {Path(pairs[0][1]).parent} (HR)" if lr_folder is not None else f"{Path(pairs[0][1]).parent}, LR by {degradation!r}"
-        files['summary'] = atomic_write_text(out_dir/'summary.md', summary_table({label: summary}, f"{source}, x{scale}, border {border}"))
-        grid = image_grid(tiles)
-        files['grid'] = atomic_write(out_dir/'grid.png', lambda f: grid.save(f, format='PNG'))
+        source = (f"{lr_folder} (LR) + {Path(pairs[0][1]).parent} (HR)" if lr_folder is not None
+                  else f"{Path(pairs[0][1]).parent}, LR by {degradation!r}")
+        files = _write_results(Path(out_dir), rows, summary, label, tiles, f"{source}, x{scale}, border {border}")
     return dict(summary=summary, rows=rows, files=files, name=label)
-
-def summary_table(results:dict, # model name -> summary dict from `evaluate`
-                  caption:str='', # a line above the table
-                 ) -> str:
-    "A markdown table: one row per model, one column per metric (empty columns dropped)."
-    cols = [c for c in METRIC_COLUMNS if any(not math.isnan(s[c]) for s in results.values())]
-    digits = dict(psnr_y=3, psnr_rgb=3, ssim_y=4, grader_ssim=4, l1=4, lr_consistency=4, perceptual=4)
-    lines = [caption, ''] if caption else []
-    lines += ['| model | images | ' + ' | '.join(cols) + ' |', '|---|---|' + '---|' * len(cols)]
-    for model, s in results.items():
-        lines.append(f"| {model} | {s['images']} | " + ' | '.join(f"{s[c]:.{digits[c]}f}" for c in cols) + ' |')
-    return '\n'.join(lines) + '\n'
 
 # %% ../nbs/08_evaluate.ipynb #b7a0c002
 class BenchmarkPair(NamedTuple):

@@ -226,6 +226,7 @@ def archive_kind(path:str|Path) -> str|None:
         if name.endswith(suffix): return kind
     return None
 
+# %% ../nbs/01b_fetch.ipynb #a8b562e5
 def _inside(root:str, target:str) -> bool:
     root = os.path.abspath(root)
     return os.path.commonpath([root, os.path.abspath(target)]) == root
@@ -261,6 +262,7 @@ def check_archive(path:str|Path, # archive to inspect
             total += m.size
     return total
 
+# %% ../nbs/01b_fetch.ipynb #d0f52a52
 def extract_archive(path:str|Path, # zip, tar, tar.gz, tgz, tar.bz2 or tar.xz
                     dest:str|Path|None=None, # folder to create; default `local_dir()/extracted/<archive name>`
                     quiet:bool=False, # hide the progress bar

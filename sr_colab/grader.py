@@ -78,6 +78,7 @@ def grader_function(model:nn.Module, # model(lr, noise) -> SR
         return upscale(model, img.convert('RGB'), seed=seed, noise=noise, mode=mode, consistency=consistency)
     return superresolve
 
+# %% ../nbs/10_grader.ipynb #f7e06dcf
 @dataclass
 class GradeReport:
     "Image-averaged metrics, points per test, total and the maximum reachable with the tests that ran."
@@ -99,6 +100,7 @@ class GradeReport:
 
     def __repr__(self): return self.table()
 
+# %% ../nbs/10_grader.ipynb #19b26d43
 def _grader_images(images) -> list:
     if isinstance(images, (str, Path)):
         folder = Path(images)
@@ -121,6 +123,7 @@ def _as_float(im:Image.Image, name:str) -> np.ndarray:
         raise ValueError(f"{name} is a {im.size[0]}x{im.size[1]} {im.mode} image; the grader needs {GRADER_SIZE}x{GRADER_SIZE} RGB")
     return np.asarray(im, dtype=np.float64) / 255
 
+# %% ../nbs/10_grader.ipynb #f5a9b3bc
 def _perceptual_extractor(perceptual, notes):
     if perceptual is None: notes.append("perceptual test skipped (perceptual=None)"); return None
     if isinstance(perceptual, str) and perceptual == 'auto':
@@ -141,6 +144,7 @@ def _failed(report:GradeReport, e:Exception, verbose:bool) -> GradeReport:
     if verbose: print(report.table())
     return report
 
+# %% ../nbs/10_grader.ipynb #cb043ef2
 def grade(model_or_fn, # superresolve(img, seed=...) -> PIL image, or an nn.Module (see `grader_function`)
           images, # 256x256 RGB validation images: PIL images, paths, or a folder
           perceptual='auto', # 'auto', None (skip), a VGG-16 weights file, or a feature extractor module
@@ -231,6 +235,7 @@ def superresolve(img, *args, seed=2019):
     return Image.fromarray(out, 'RGB')
 '''
 
+# %% ../nbs/10_grader.ipynb #c94f0f2d
 def _check_imports(source:str, origin:str):
     "Refuse a model module whose module-level imports need more than the grader machine has."
     # imports inside functions the package never calls (save_model's atomic write) are harmless; module-level ones run
@@ -244,6 +249,7 @@ def _check_imports(source:str, origin:str):
                 raise ValueError(f"{origin} imports {n!r} at module level; a grader package may only use "
                                  "torch, torchvision, PIL, numpy and the standard library")
 
+# %% ../nbs/10_grader.ipynb #e3bc6798
 def export_grader_package(model:nn.Module, # built with build_model (it records name and config)
                           folder:str|Path, # package folder to create; its name is the import name
                           noise:float|None=None, # noise strength used for every seed; None: `default_noise(model, mode)` (printed)

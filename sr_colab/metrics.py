@@ -145,6 +145,7 @@ class VGGFeatures(nn.Module):
             if i in self.layers: taps.append(x)
         return taps
 
+# %% ../nbs/03_metrics.ipynb #07e20c5c
 def _vgg16_layers():
     from torchvision.models.vgg import make_layers, cfgs
     return make_layers(cfgs['D'])
@@ -165,6 +166,7 @@ def _imagenet_vgg16_state(download:bool, progress:bool) -> dict:
     except Exception as e:
         raise RuntimeError(f"VGG-16 ImageNet weights are not in {ours} and downloading them failed ({e}). {help}") from e
 
+# %% ../nbs/03_metrics.ipynb #abcf3d14
 def vgg16_features(weights:str|Path='imagenet', # 'imagenet', 'random' (explicit opt-in, for tests), or a .pth file
                    layers:tuple=VGG16_TAPS, # indices of VGG-16 `features` to tap
                    download:bool=True, # fetch ImageNet weights into `torch_home()` when missing
@@ -190,6 +192,7 @@ def vgg16_features(weights:str|Path='imagenet', # 'imagenet', 'random' (explicit
     except RuntimeError as e: raise ValueError(f"{weights} does not hold VGG-16 weights: {e}") from e
     return VGGFeatures(features, layers)
 
+# %% ../nbs/03_metrics.ipynb #c883743c
 def perceptual_distance(sr:torch.Tensor, hr:torch.Tensor, # (N, 3, H, W) RGB in [0, 1]
                         extractor:nn.Module, # e.g. `vgg16_features()`: forward gives a list of feature maps
                        ) -> torch.Tensor:

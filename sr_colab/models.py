@@ -87,6 +87,7 @@ class ResidualBlock(nn.Module):
         y = F.relu(self.bn_a(self.conv_a(x)))
         return x + F.relu(self.bn_b(self.conv_b(y)))
 
+# %% ../nbs/04_models.ipynb #4f449a3d
 def init_relu_convs(model:nn.Module, # every Conv2d in it is re-initialised
                     gain:float=0.5, # shrinks the He init so residual sums don't grow with depth
                    ):
@@ -98,6 +99,7 @@ def init_relu_convs(model:nn.Module, # every Conv2d in it is re-initialised
             nn.init.kaiming_normal_(m.weight, nonlinearity='relu'); m.weight.data.mul_(gain)
             if m.bias is not None: nn.init.zeros_(m.bias)
 
+# %% ../nbs/04_models.ipynb #c1e9d302
 @register_model()
 class ResidualSR(nn.Module):
     "The seed report's residual 4x SR network (Table 1), with switches for BatchNorm and a global bicubic skip."
