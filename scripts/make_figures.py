@@ -30,6 +30,19 @@ def table(cards) -> str:
                    f"{s14['psnr_y']:.2f} / {s14['ssim_y']:.4f} | `{c['sha256'][:12]}` |")
     out += ["", "Published anchors on the same protocol (MATLAB-bicubic LR), Set5 / Set14: " +
             ', '.join(f"{k} {a:.2f} / {b:.2f}" for k, (a, b) in ANCHORS.items()) + ".", ""]
+    graded = [c for c in cards if 'grader_protocol' in c['scores']]
+    if graded:
+        out += ["The course grader's protocol (GRADER.md) on " + graded[0]['scores']['grader_protocol']['images'] +
+                "; no perceptual test (VGG-16's ImageNet weights cannot be downloaded here), so the most is 80 points:", "",
+                "| model | noise | L1 | SSIM | consistency | diversity | points (consistency / L1 / SSIM / diversity) | total |",
+                "|---|---|---|---|---|---|---|---|"]
+        for c in graded:
+            for key, g in c['scores']['grader_protocol'].items():
+                if key == 'images': continue
+                v, p = g['values'], g['points']
+                out.append(f"| `{c['name']}` | {key.split()[-1]} | {v['l1']:.4f} | {v['ssim']:.4f} | {v['consistency']:.4f} | "
+                           f"{v['diversity']:.4f} | {p['consistency']} / {p['l1']} / {p['ssim']} / {p['diversity']} | {g['total']} / {g['max_total']} |")
+        out.append("")
     for c in cards:
         out += [f"- `{c['name']}`: {c['purpose']}. Machine: {c['machine']}. Finished {c['finished']}. "
                 f"Reproduce: `{c['reproduce']}`"]

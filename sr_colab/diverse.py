@@ -12,8 +12,8 @@ import torch.nn.functional as F
 from .core import make_generator
 
 # %% auto #0
-__all__ = ['NOISE_MODES', 'draw_noise', 'noise_mode', 'noise_inputs', 'sample', 'pixel_distance', 'feature_distance',
-           'cimle_step', 'CIMLELoss', 'patch_cimle_step', 'PatchCIMLELoss']
+__all__ = ['NOISE_MODES', 'MAP_NOISE', 'INPUT_NOISE', 'draw_noise', 'noise_mode', 'noise_inputs', 'sample', 'default_noise',
+           'pixel_distance', 'feature_distance', 'cimle_step', 'CIMLELoss', 'patch_cimle_step', 'PatchCIMLELoss']
 
 # %% ../nbs/05b_diverse.ipynb #7c7fec9e
 def draw_noise(shape:tuple, # shape of the noise tensor
@@ -65,6 +65,16 @@ def sample(model:nn.Module, # called as model(lr, noise)
     "One SR sample of `lr` for `seed`, without touching the global RNG."
     x, noise = noise_inputs(model, lr, strength, make_generator(seed), mode)
     with torch.no_grad(): return model(x, noise)
+
+# %% ../nbs/05b_diverse.ipynb #5bc2fbca
+MAP_NOISE, INPUT_NOISE = 1.0, 0.05  # default strengths: noise-map models, and input noise for plain models
+
+def default_noise(model:nn.Module, # a model with an optional `noise_channels` attribute (and a shipped model's `card`)
+                  mode:str='auto', # 'auto', 'input' or 'map' (see `noise_mode`)
+                 ) -> float:
+    "The strength `model` calls for: its card's `noise` for a shipped noise-map model, else `MAP_NOISE` or `INPUT_NOISE` by kind."
+    if noise_mode(model, mode) == 'input': return INPUT_NOISE
+    return float((getattr(model, 'card', None) or {}).get('noise', MAP_NOISE))
 
 # %% ../nbs/05b_diverse.ipynb #137df32e
 def pixel_distance(sr:torch.Tensor, hr:torch.Tensor) -> torch.Tensor:

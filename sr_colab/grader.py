@@ -18,11 +18,11 @@ from .core import atomic_write_bytes, atomic_write_text
 from .data import IMAGE_SUFFIXES, load_rgb, image_to_tensor
 from .metrics import grader_ssim, diversity as pairwise_diversity, perceptual_distance, vgg16_features
 from .infer import upscale
-from .diverse import noise_mode
+from .diverse import noise_mode, default_noise, MAP_NOISE, INPUT_NOISE
 
 # %% auto #0
-__all__ = ['GRADER_TESTS', 'DIVERSITY_SEEDS', 'GRADER_SIZE', 'GRADER_LR_SIZE', 'MAP_NOISE', 'INPUT_NOISE', 'ramp_points',
-           'grader_lowres', 'default_noise', 'grader_function', 'GradeReport', 'grade', 'export_grader_package']
+__all__ = ['GRADER_TESTS', 'DIVERSITY_SEEDS', 'GRADER_SIZE', 'GRADER_LR_SIZE', 'ramp_points', 'grader_lowres', 'grader_function',
+           'GradeReport', 'grade', 'export_grader_package']
 
 # %% ../nbs/10_grader.ipynb #d13dbd9b
 # test: (points, value for full marks, value for zero points)
@@ -45,14 +45,6 @@ def grader_lowres(hr:Image.Image) -> Image.Image:
     return hr.resize((GRADER_LR_SIZE, GRADER_LR_SIZE), Image.NEAREST)
 
 # %% ../nbs/10_grader.ipynb #c0e5a002
-MAP_NOISE, INPUT_NOISE = 1.0, 0.05  # default strengths: noise-map models, and input noise for plain models
-
-def default_noise(model:nn.Module, # a model with an optional `noise_channels` attribute
-                  mode:str='auto', # 'auto', 'input' or 'map' (see `noise_mode`)
-                 ) -> float:
-    "The noise strength `model`'s kind calls for: `MAP_NOISE` for a noise-map model, `INPUT_NOISE` for input noise."
-    return MAP_NOISE if noise_mode(model, mode) == 'map' else INPUT_NOISE
-
 def _resolve_noise(model:nn.Module, noise, mode:str, who:str, say:bool=True) -> float:
     "`noise`, checked, or the default for `model`'s kind; prints what `who` will use when `say`."
     if noise is not None and (isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not math.isfinite(noise) or noise < 0):

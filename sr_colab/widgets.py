@@ -15,6 +15,7 @@ from .data import image_to_tensor, tensor_to_image
 from .degrade import nearest_downsample
 from .metrics import grader_ssim, diversity as pairwise_diversity
 from .infer import upscale_tensor
+from .diverse import noise_mode, default_noise
 
 # %% auto #0
 __all__ = ['std_map', 'render_preview', 'format_numbers', 'SeedNoisePreview', 'preview_widget']
@@ -77,16 +78,15 @@ class SeedNoisePreview:
     "Seed and noise sliders driving `render_preview`; `.widget` is what to display."
     def __init__(self, model:nn.Module, # model(lr, noise) -> SR
                  image:Image.Image, # HR image
-                 seed:int=0, noise:float|None=None, # initial values; noise None: 1.0 for a noise map, 0.05 for input noise
+                 seed:int=0, noise:float|None=None, # initial values; noise None: `default_noise(model)` (a shipped model's own)
                  max_seed:int=100, max_noise:float|None=None, # slider ranges
                  n_seeds:int=4, # seeds in the strip
                  **kwargs, # mode, consistency: see `render_preview`
                 ):
         import ipywidgets as W
         self.model, self.image, self.n_seeds, self.kwargs = model, image, n_seeds, kwargs
-        takes_map = (getattr(model, 'noise_channels', 0) or 0) > 0 and kwargs.get('mode', 'auto') != 'input'
-        if noise is None: noise = 1.0 if takes_map else 0.05
-        if max_noise is None: max_noise = 3.0 if takes_map else 0.3
+        if noise is None: noise = default_noise(model, kwargs.get('mode', 'auto'))
+        if max_noise is None: max_noise = 3 * max(noise, 1.0) if noise_mode(model, kwargs.get('mode', 'auto')) == 'map' else 0.3
         self.seed_slider = W.IntSlider(value=seed, min=0, max=max_seed, step=1, description='seed', continuous_update=False)
         self.noise_slider = W.FloatSlider(value=noise, min=0.0, max=max_noise, step=max_noise / 100, description='noise',
                                           continuous_update=False, readout_format='.3f')
