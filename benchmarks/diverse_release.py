@@ -29,7 +29,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'scripts'))
 from machine import describe_machine, load_now
-from train_release import RECIPES, training_images, make_trainer, centre_crops, heldout_crops
+from train_release import RECIPES, DIVERSITY_TARGET as TARGET, training_images, make_trainer, heldout_crops, calibrate_noise
 from sr_colab.core import atomic_write_text, make_generator, runs_dir, shared_dir
 from sr_colab.data import load_rgb, image_to_tensor, tensor_to_image
 from sr_colab.diverse import draw_noise
@@ -37,7 +37,7 @@ from sr_colab.grader import grade, grader_function, grader_lowres
 from sr_colab.infer import enforce_consistency, upscale
 from sr_colab.pretrained import load_pretrained
 
-OUT, TARGET = ROOT/'benchmarks'/'results', 0.055   # a little above the grader's 0.05: held-out crops may vary less
+OUT = ROOT/'benchmarks'/'results'
 
 def measure(fn, crops):
     "The grader's L1, SSIM and diversity of `fn` on `crops` (no perceptual test)."
@@ -52,17 +52,6 @@ def bicubic_noise(sigma):
         up = (up + draw_noise(up.shape, make_generator(seed)) * sigma / 255).clamp(0, 1)
         return tensor_to_image(enforce_consistency(up, lr, 'nearest', 4)[0])
     return superresolve
-
-def strength_for(model, crops, target=TARGET, strengths=(0.5, 1, 1.5, 2, 3, 4, 6)):
-    "The noise-map strength whose diversity on `crops` is `target`, interpolated between the sweep's two nearest."
-    rows = []
-    for s in strengths:
-        rows.append((s, measure(grader_function(model, noise=s, mode='map'), crops)['diversity']))
-        if rows[-1][1] >= target: break
-    if rows[-1][1] < target: raise RuntimeError(f"x4-diverse reaches diversity {rows[-1][1]:.4f} at strength {strengths[-1]}, short of {target}")
-    if len(rows) == 1: return rows[0][0] * target / rows[0][1], rows
-    (s0, d0), (s1, d1) = rows[-2], rows[-1]
-    return s0 + (s1 - s0) * (target - d0) / (d1 - d0), rows
 
 def at_diversity(sweep, d):
     "L1 and SSIM of a swept baseline read at diversity `d` by linear interpolation between the bracketing strengths."
@@ -95,7 +84,6 @@ def main():
     torch.set_num_threads(1)
     load, start, root = load_now(), time.time(), shared_dir()
     heldout = heldout_crops(root)
-    calibration = centre_crops(sorted((root/'datasets'/'BSDS200').glob('*.png'))[:8])
     plain, shipped = load_pretrained('x4-grader'), load_pretrained('x4-diverse')
     sweeps = {'input noise on x4-grader': [dict(strength=s, **measure(grader_function(plain, noise=s, mode='input'), heldout))
                                            for s in (0.03, 0.05, 0.07, 0.1, 0.14)],
@@ -105,7 +93,7 @@ def main():
     runs = []
     for seed in (0, 1, 2):
         model, steps = (shipped, shipped.card['steps']) if seed == 0 else train_seed(seed, images)
-        strength, calib = strength_for(model, calibration)
+        strength, calib = (shipped.card['noise'], shipped.card['noise_calibration']['sweep']) if seed == 0 else calibrate_noise(model, root)
         m = measure(grader_function(model, noise=strength, mode='map'), heldout)
         base = {name: at_diversity(sw, m['diversity']) for name, sw in sweeps.items()}
         runs.append(dict(seed=seed, steps=steps, strength=strength, calibration=calib, **m,
@@ -113,7 +101,7 @@ def main():
         print(f"seed {seed}: strength {strength:.2f}, L1 {m['l1']:.4f} SSIM {m['ssim']:.4f} diversity {m['diversity']:.4f}; "
               + '; '.join(f"{n}: L1 {b['l1']:.4f} ({100 * runs[-1]['margin'][n]:+.1f}%)" for n, b in base.items()), flush=True)
     seeds_picture(shipped, heldout[0], runs[0]['strength'], ROOT/'docs'/'diverse_seeds.png')
-    res = dict(runs=runs, sweeps=sweeps, reference=reference, target=TARGET, heldout=len(heldout), calibration=len(calibration),
+    res = dict(runs=runs, sweeps=sweeps, reference=reference, target=TARGET, heldout=len(heldout),
                recipe=RECIPES['x4-diverse'], machine=describe_machine('cpu', load), seconds=time.time() - start)
     OUT.mkdir(exist_ok=True)
     atomic_write_text(OUT/'diverse_release.json', json.dumps(res, indent=1))
@@ -127,7 +115,7 @@ def main():
 
 {len(heldout)} held-out 256x256 centre crops of Set5 + Set14 (never trained on), the grader's protocol (PIL-nearest LR,
 LR pixels re-imposed; diversity = mean pixel L1 over the 45 pairs of seeds 0-9). Each x4-diverse run's noise strength
-is the one giving diversity {TARGET} on {len(calibration)} BSDS200 training crops (the test crops never tune it). The
+is the one giving diversity {TARGET} on 8 BSDS200 training crops (`train_release.calibrate_noise`) (the test crops never tune it). The
 baselines' L1 / SSIM are read at each run's measured diversity from their sweeps below. Margin: 1 - L1(x4-diverse) /
 L1(baseline). Noise-free x4-grader on the same crops: L1 {reference['l1']:.4f}, SSIM {reference['ssim']:.3f}.
 

@@ -9,10 +9,9 @@ from pathlib import Path
 from sr_colab.core import atomic_write_text
 from sr_colab.demo import shipped_comparison, shipped_figure
 from sr_colab.pretrained import list_pretrained
+from train_release import ANCHORS
 
 ROOT = Path(__file__).resolve().parent.parent
-# Published x4 Y-PSNR (border 4) on Set5 / Set14 of methods trained on ~291 images, as ours are on 391.
-ANCHORS = {'bicubic': (28.42, 26.00), 'SRCNN': (30.48, 27.50), 'VDSR': (31.35, 28.01), 'DRRN': (31.68, 28.21), 'MemNet': (31.74, 28.26)}
 
 def table(cards) -> str:
     out = ["# Release models (shipped in the package)", "",
