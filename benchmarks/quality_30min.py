@@ -67,7 +67,7 @@ def main():
     trainer = Trainer(model, dataset, steps=None, train_seconds=train_seconds, batch_size=args.batch, lr=args.lr, warmup_steps=200,
                       grad_clip=1.0, ema_decay=args.ema, degradation=args.degradation, folder=folder,
                       save_every_seconds=300, seed=args.seed, device='cpu',
-                      channels_last=True)  # 1.28x faster than NCHW on this CPU (benchmarks/results/train_speed.md)
+                      channels_last=True)  # faster than NCHW on this CPU for the models timed in benchmarks/results/train_speed.md
     t_fit = time.time(); trainer.fit()
     train_s = time.time() - start
     fit_step_s = (time.time() - t_fit) / max(1, trainer.step)

@@ -85,7 +85,7 @@ def make_trainer(name, recipe, images, folder, session_minutes, anchors=None):
                    batch_size=recipe['batch'], lr=recipe['lr'], warmup_steps=recipe['warmup'], ema_decay=recipe['ema'],
                    grad_clip=recipe['grad_clip'], degradation=recipe['degradation'], folder=folder, name=name,
                    save_every_seconds=300, seed=recipe['seed'], device='cpu', progress=sys.stderr.isatty(),
-                   channels_last=True)  # 1.28x faster than NCHW on this CPU (benchmarks/results/train_speed.md)
+                   channels_last=True)  # faster than NCHW for this model on this CPU (benchmarks/results/train_speed.md)
 
 def sessions_from_log(folder):
     "The run's processes, read from its log: where each started and stopped."
