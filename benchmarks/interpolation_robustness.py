@@ -125,6 +125,8 @@ def main(argv=None):
     shown = 'butterfly.png' if 'butterfly.png' in names else names[0]
     grid = picture(upscalers, sets, shown)
     atomic_write(out.with_suffix('.png'), lambda f: grid.save(f, format='PNG'))
+    docs = Path(__file__).resolve().parent.parent/'docs'/'interpolation_robustness.jpg'  # the README's copy: small enough to commit
+    atomic_write(docs, lambda f: grid.convert('RGB').save(f, format='JPEG', quality=88))
     cmd = 'flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/interpolation_robustness.py ' + ' '.join(argv if argv is not None else sys.argv[1:])
     lines = [f"# Interpolation robustness{' (a SMOKE run: budget far too small to read anything into)' if args.minutes < 1 else ''}", '',
              f"{args.model} {config}, L1 on {args.crop}px HR crops of T91 + General100, batch {args.batch}, Adam {args.lr:g} with cosine "
@@ -137,7 +139,14 @@ def main(argv=None):
     same = all(r['scores']['nearest'] == r['scores']['PIL nearest (grader)'] for r in rows)
     lines += ['', "The tensor `nearest` and the grader's PIL NEAREST columns are " + ("identical, as they must be (both take pixel (4i+2, 4j+2))."
               if same else "NOT identical: `nearest_downsample` no longer matches PIL; check it before reading the table.")]
-    lines += ['', f"Picture: `{out.with_suffix('.png').name}` ({shown}; one row per model, one column per LR kind; not committed).", '',
+    mixed = next((r for r in rows if r['label'] == 'trained on all_modes'), None)
+    gaps = {k: next(r for r in rows if r['label'] == f'trained on {k}')['scores'][k] - mixed['scores'][k]
+            for k in LR_KINDS if mixed and any(r['label'] == f'trained on {k}' for r in rows)}
+    if gaps:
+        lines += ['', "All modes against each mode's specialist (the specialist's Y-PSNR minus the all-modes model's, on that "
+                  "mode's LR; the goal is at most 0.3 dB): " + '; '.join(f"{k}: {g:+.2f} dB" for k, g in gaps.items()) +
+                  f" -> {'met' if max(gaps.values()) <= 0.3 else 'NOT met'}."]
+    lines += ['', f"Picture: `docs/interpolation_robustness.jpg` ({shown}; one row per model, one column per LR kind).", '',
               f"Command: `{cmd}`", f"Machine: {describe_machine('cpu', load)}; total {(time.time() - start) / 60:.1f} min.", '']
     atomic_write_text(out.with_suffix('.md'), '\n'.join(lines))
     atomic_write_text(out.with_suffix('.json'), json.dumps(dict(args=vars(args), images=names, rows=rows, torch=torch.__version__,

@@ -51,6 +51,7 @@ def main():
     cards = list_pretrained()
     atomic_write_text(ROOT/'benchmarks'/'results'/'release_models.md', table(cards))
     for card in cards:
+        if 'noise' in card: continue  # a noise-map model's picture is its seeds (benchmarks/diverse_release.py)
         result = shipped_comparison(card['name'])
         path = shipped_figure(result, ROOT/'docs'/f"shipped_{card['name']}.png", dpi=64)
         print(f"{path} ({path.stat().st_size // 1024} KB): photo Y-PSNR " +
