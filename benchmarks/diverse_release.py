@@ -29,12 +29,11 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'scripts'))
 from machine import describe_machine, load_now
+from diversity_curve import bicubic_noise  # the same baseline as the quality/diversity curve
 from train_release import RECIPES, DIVERSITY_TARGET as TARGET, training_images, make_trainer, heldout_crops, calibrate_noise
-from sr_colab.core import atomic_write_text, make_generator, runs_dir, shared_dir
-from sr_colab.data import load_rgb, image_to_tensor, tensor_to_image
-from sr_colab.diverse import draw_noise
+from sr_colab.core import atomic_write_text, runs_dir, shared_dir
 from sr_colab.grader import grade, grader_function, grader_lowres
-from sr_colab.infer import enforce_consistency, upscale
+from sr_colab.infer import upscale
 from sr_colab.pretrained import load_pretrained
 
 OUT = ROOT/'benchmarks'/'results'
@@ -43,15 +42,6 @@ def measure(fn, crops):
     "The grader's L1, SSIM and diversity of `fn` on `crops` (no perceptual test)."
     v = grade(fn, crops, perceptual=None, verbose=False, progress=False).values
     return {k: float(v[k]) for k in ('l1', 'ssim', 'diversity', 'consistency')}
-
-def bicubic_noise(sigma):
-    "Bicubic + per-pixel N(0, sigma/255) from the seed, LR pixels pinned: diversity with no model at all."
-    def superresolve(img, *args, seed=2019):
-        lr = image_to_tensor(img.convert('RGB'))[None]
-        up = F.interpolate(lr, scale_factor=4, mode='bicubic', align_corners=False)
-        up = (up + draw_noise(up.shape, make_generator(seed)) * sigma / 255).clamp(0, 1)
-        return tensor_to_image(enforce_consistency(up, lr, 'nearest', 4)[0])
-    return superresolve
 
 def at_diversity(sweep, d):
     "L1 and SSIM of a swept baseline read at diversity `d` by linear interpolation between the bracketing strengths."
