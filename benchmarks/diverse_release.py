@@ -22,9 +22,7 @@ Writes benchmarks/results/diverse_release.{md,json} and docs/diverse_seeds.png.
 from __future__ import annotations
 import json, sys, time
 from pathlib import Path
-import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'scripts'))

@@ -25,12 +25,12 @@ def train_point(minutes, images, root, load):
     "One run of the recipe with a `minutes` budget (resumes if cut); its scores, kept beside its checkpoints."
     folder = runs_dir()/'frontier'/f'x4-bicubic-{minutes:g}min'
     done = folder/'scores.json'
-    if done.is_file(): return json.loads(done.read_text())
+    if done.is_file(): return {**json.loads(done.read_text()), 'source': f'runs_dir()/frontier/{folder.name}'}
     recipe = {**RECIPES['x4-bicubic'], 'minutes': minutes}
     trainer = make_trainer(f'frontier-{minutes:g}', recipe, images, folder, None)
     trainer.fit()
     point = dict(minutes=minutes, steps=trainer.step, scores=score(trainer.ema.model, 'x4-bicubic', recipe, root),
-                 machine=describe_machine('cpu', load), source=str(folder))
+                 machine=describe_machine('cpu', load), source=f'runs_dir()/frontier/{folder.name}')
     atomic_write_text(done, json.dumps(point, indent=1))
     return point
 
@@ -55,7 +55,8 @@ def main():
     for ax, bench, i in zip(axes, ('Set5', 'Set14'), (0, 1)):
         ax.plot([q['minutes'] for q in points], [q['scores'][bench]['psnr_y'] for q in points], 'o-', label='x4-bicubic recipe (233K params)')
         for name, vals in ANCHORS.items(): ax.axhline(vals[i], ls=':', lw=1, color='grey'); ax.text(points[-1]['minutes'], vals[i], f' {name}', fontsize=7, va='center')
-        ax.set_xscale('log'); ax.set_xlabel('training budget, CPU minutes (1 thread)'); ax.set_ylabel('Y-PSNR (dB)'); ax.set_title(bench)
+        ax.set_xscale('log'); ax.set_xticks([q['minutes'] for q in points], [f"{q['minutes']:g}" for q in points]); ax.minorticks_off()
+        ax.set_xlabel('training budget, CPU minutes (1 thread)'); ax.set_ylabel('Y-PSNR (dB)'); ax.set_title(bench)
     axes[0].legend(fontsize=7, loc='lower right'); fig.tight_layout(); fig.savefig(ROOT/'docs'/'frontier.png', dpi=80)
     rows = [f"| {q['minutes']:g} | {q['steps']:,} | {q['scores']['Set5']['psnr_y']:.2f} / {q['scores']['Set5']['ssim_y']:.4f} | "
             f"{q['scores']['Set14']['psnr_y']:.2f} / {q['scores']['Set14']['ssim_y']:.4f} | {q['source']} |" for q in points]
