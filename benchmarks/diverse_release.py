@@ -22,6 +22,7 @@ Writes benchmarks/results/diverse_release.{md,json} and docs/diverse_seeds.png.
 from __future__ import annotations
 import json, sys, time
 from pathlib import Path
+import numpy as np
 import torch
 from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,11 +45,9 @@ def measure(fn, crops):
 def at_diversity(sweep, d):
     "L1 and SSIM of a swept baseline read at diversity `d` by linear interpolation between the bracketing strengths."
     sweep = sorted(sweep, key=lambda r: r['diversity'])
-    for lo, hi in zip(sweep, sweep[1:]):
-        if lo['diversity'] <= d <= hi['diversity']:
-            t = (d - lo['diversity']) / (hi['diversity'] - lo['diversity'])
-            return {k: lo[k] + t * (hi[k] - lo[k]) for k in ('l1', 'ssim')}
-    raise RuntimeError(f"diversity {d:.4f} is outside the sweep ({sweep[0]['diversity']:.4f}..{sweep[-1]['diversity']:.4f}): widen it")
+    ds = [r['diversity'] for r in sweep]
+    if not ds[0] <= d <= ds[-1]: raise RuntimeError(f"diversity {d:.4f} is outside the sweep ({ds[0]:.4f}..{ds[-1]:.4f}): widen it")
+    return {k: float(np.interp(d, ds, [r[k] for r in sweep])) for k in ('l1', 'ssim')}
 
 def train_seed(seed, images):
     "One more run of x4-diverse's recipe with another seed (its own folder; resumes if a run was cut)."

@@ -120,7 +120,7 @@ def calibrate_noise(model, root, target=DIVERSITY_TARGET, strengths=(0.5, 1, 1.5
     if rows[-1][1] < target: raise RuntimeError(f"diversity {rows[-1][1]:.4f} at noise {strengths[-1]}, short of {target}")
     if len(rows) == 1: return rows[0][0] * target / rows[0][1], rows
     (s0, d0), (s1, d1) = rows[-2], rows[-1]
-    return s0 + (s1 - s0) * (target - d0) / (d1 - d0), rows
+    return float(np.interp(target, [d0, d1], [s0, s1])), rows
 
 def finish_card(card, model, recipe, root):
     "A noise-map model's calibrated default strength, then the scores (the grader's at that strength)."
