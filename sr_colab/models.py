@@ -183,7 +183,7 @@ class ResidualSRPlus(nn.Module):
     scale = 4
     def __init__(self, width:int=32, # channels of every block
                  blocks:int=8, # EDSR residual blocks at LR resolution
-                 upsampling:str='pixel_shuffle', # or 'bilinear', 'nearest' (interpolate, then conv)
+                 upsampling:str='pixel_shuffle', # or 'bilinear', 'nearest' (interpolate, then conv), or 'lr_pixel_shuffle'
                  res_scale:float=1.0, # scale of each block's residual branch
                  noise_channels:int=0, # extra input channels for a noise map (diverse SR)
                 ):
@@ -191,10 +191,13 @@ class ResidualSRPlus(nn.Module):
         self.noise_channels = noise_channels
         self.head = nn.Conv2d(3 + noise_channels, width, 3, padding=1)
         self.body = nn.Sequential(*[EDSRBlock(width, res_scale) for _ in range(blocks)], nn.Conv2d(width, width, 3, padding=1))
-        self.upsample = nn.Sequential(Upsample2x(width, upsampling), Upsample2x(width, upsampling))
-        self.tail = nn.Conv2d(width, 3, 3, padding=1)
+        if upsampling == 'lr_pixel_shuffle':  # one conv at LR resolution to 3 x 16 channels, then PixelShuffle(4)
+            self.upsample, self.tail = nn.Identity(), nn.Sequential(nn.Conv2d(width, 3 * 16, 3, padding=1), nn.PixelShuffle(4))
+        else:
+            self.upsample = nn.Sequential(Upsample2x(width, upsampling), Upsample2x(width, upsampling))
+            self.tail = nn.Conv2d(width, 3, 3, padding=1)
         init_relu_convs(self)
-        zero_init_(self.tail)
+        zero_init_(self.tail if upsampling != 'lr_pixel_shuffle' else self.tail[0])
 
     def forward(self, lr:torch.Tensor, noise:torch.Tensor|None=None) -> torch.Tensor:
         x = self.head(with_noise(lr, noise, self.noise_channels))
@@ -359,6 +362,7 @@ def count_flops(model:nn.Module, # a generator, or a Discriminator
     return counter.get_total_flops()
 
 SIZE_TABLE_MODELS = [('ResidualSR', {}), ('ResidualSR', dict(batch_norm=False, global_skip=True)), ('ResidualSRPlus', {}),
+                     ('ResidualSRPlus', dict(upsampling='lr_pixel_shuffle')),
                      ('UNetSR', {}), ('SRCNN', {}), ('ESPCN', {}), ('SRVGGCompact', {}),
                      ('Discriminator', {})]
 
