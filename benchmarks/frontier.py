@@ -1,12 +1,14 @@
-"""Quality against CPU time: the x4-bicubic release recipe trained for several time budgets, on Set5/Set14 by the one protocol.
+"""Quality against CPU time: training recipes for the x4-bicubic model, each trained for several time budgets, on Set5/Set14 by the one protocol.
 
-Each point is a full run of `scripts/train_release.py`'s x4-bicubic recipe (same model, data, seed, EMA) whose learning
-rate anneals over its own budget (`TrainingClock`), so a 5-minute point is what 5 minutes can do, not the first 5 minutes
-of a longer run. Points already trained are read from their run folders' results (`runs_dir()/frontier/`), and the
-shipped x4-bicubic is the point at its own budget (its card's scores), so the curve grows one budget at a time:
-    flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/frontier.py --minutes 5 15
+Each point is a full run of a recipe (`scripts/train_release.py`'s `make_trainer`: same data, seed and EMA as a release
+model) whose learning rate anneals over its own budget (`TrainingClock`), so a 5-minute point is what 5 minutes can do,
+not the first 5 minutes of a longer run. The recipes are the release recipe x4-bicubic was first shipped with
+('two-step tail') and the variants of the search, each a change to it. Points are cached: in the committed results file
+(so a new machine does not retrain them) and beside their checkpoints (`runs_dir()/frontier/`), and a shipped x4-bicubic
+whose card's recipe is one of these is that recipe's point at its own budget. The curve grows one run at a time:
+    flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/frontier.py --minutes 5 --variants 'two-step tail' 'one-step tail'
 Scored on the official MATLAB-bicubic LR files: Y-PSNR, border 4, Set14's bridge on its grey values
-(`sr_colab.evaluate.score_benchmark`). Writes benchmarks/results/frontier.{md,json,png}, with the published anchors drawn.
+(`sr_colab.evaluate.score_benchmark`). Writes benchmarks/results/frontier.{md,json} and docs/frontier.png, anchors drawn.
 """
 from __future__ import annotations
 import argparse, json, sys, time
@@ -17,66 +19,116 @@ sys.path.insert(0, str(ROOT/'scripts'))
 from machine import describe_machine, load_now
 from train_release import RECIPES, training_images, make_trainer, score, ANCHORS
 from sr_colab.core import atomic_write_text, runs_dir, shared_dir
+from sr_colab.models import build_model
 from sr_colab.pretrained import load_pretrained
 
 OUT = ROOT/'benchmarks'/'results'
+# x4-bicubic's first release recipe, written out so that the variants stay what they were when RECIPES changes
+FIRST = dict(degradation='matlab_bicubic', model='ResidualSRPlus', config=dict(width=32, blocks=8), crop=64, batch=16, lr=1e-3,
+             warmup=200, ema=0.999, grad_clip=1.0, seed=0)
+LITE = dict(width=32, blocks=8, upsampling='lr_pixel_shuffle')
+VARIANTS = {  # name: (recipe, what changed and why it might help)
+    'two-step tail': (FIRST, 'ResidualSRPlus w32 b8, two x2 sub-pixel upsamplers (x4-bicubic as first shipped)'),
+    'one-step tail': ({**FIRST, 'config': LITE}, 'one conv at LR size + PixelShuffle(4): 0.39x the step time'),
+    'one-step, 96px crops': ({**FIRST, 'config': LITE, 'crop': 96, 'batch': 8}, 'bigger crops, fewer of them: less zero padding in the receptive field'),
+    'one-step, lr 2e-3': ({**FIRST, 'config': LITE, 'lr': 2e-3}, 'a higher peak learning rate for a short budget'),
+    'one-step, width 40': ({**FIRST, 'config': {**LITE, 'width': 40}}, 'wider body (264K parameters), fewer steps'),
+}
 
-def train_point(minutes, images, root, load):
-    "One run of the recipe with a `minutes` budget (resumes if cut); its scores, kept beside its checkpoints."
-    folder = runs_dir()/'frontier'/f'x4-bicubic-{minutes:g}min'
-    done = folder/'scores.json'
-    if done.is_file(): return {**json.loads(done.read_text()), 'source': f'runs_dir()/frontier/{folder.name}'}
-    recipe = {**RECIPES['x4-bicubic'], 'minutes': minutes}
-    trainer = make_trainer(f'frontier-{minutes:g}', recipe, images, folder, None)
+def same_recipe(a, b): return {k: v for k, v in a.items() if k not in ('minutes', 'purpose')} == {k: v for k, v in b.items() if k not in ('minutes', 'purpose')}
+
+def train_point(variant, minutes, images, root, load, cached):
+    "One run of `variant` with a `minutes` budget (resumes if cut); its point, from the caches when already run."
+    recipe = {**VARIANTS[variant][0], 'minutes': minutes}
+    for q in cached:
+        if q['minutes'] == minutes and same_recipe(q['recipe'], recipe): return q
+    folder = runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min"
+    done = folder/'point.json'
+    if done.is_file(): return json.loads(done.read_text())
+    trainer = make_trainer(f'frontier-{variant}-{minutes:g}', recipe, images, folder, None)
     trainer.fit()
-    point = dict(minutes=minutes, steps=trainer.step, scores=score(trainer.ema.model, 'x4-bicubic', recipe, root),
-                 machine=describe_machine('cpu', load), source=f'runs_dir()/frontier/{folder.name}')
+    point = dict(variant=variant, recipe=recipe, minutes=minutes, steps=trainer.step, parameters=sum(p.numel() for p in trainer.model.parameters()),
+                 scores=score(trainer.ema.model, 'x4-bicubic', recipe, root), machine=describe_machine('cpu', load), source='trained by this script')
     atomic_write_text(done, json.dumps(point, indent=1))
     return point
 
+def shipped_point():
+    "The shipped x4-bicubic as a point of the variant whose recipe it was trained with (None if it is none of them)."
+    card = load_pretrained('x4-bicubic').card
+    for variant, (recipe, _) in VARIANTS.items():
+        if same_recipe(card['recipe'], recipe):
+            return dict(variant=variant, recipe=card['recipe'], minutes=card['train_seconds'] / 60, steps=card['steps'], parameters=card['parameters'],
+                        scores=card['scores'], machine=card['machine'], source=f"x4-bicubic's card (trained {card['finished'][:10]})")
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument('--minutes', type=float, nargs='+', default=[5, 15], help='training budgets to train (or read) besides the shipped one')
+    p.add_argument('--minutes', type=float, nargs='+', default=[], help='training budgets to train (or read from the caches)')
+    p.add_argument('--variants', nargs='+', default=['two-step tail'], choices=sorted(VARIANTS), help='recipes to train at those budgets')
+    p.add_argument('--retrain', action='store_true', help='train those points again even if cached (a busy machine made them, say)')
     args = p.parse_args()
     torch.set_num_threads(1)
     load, start, root = load_now(), time.time(), shared_dir()
-    _, images = training_images(root)
-    points = [train_point(m, images, root, load) for m in args.minutes]
-    card = load_pretrained('x4-bicubic').card
-    points.append(dict(minutes=card['train_seconds'] / 60, steps=card['steps'], scores=card['scores'], machine=card['machine'],
-                       source='the shipped x4-bicubic (its card)'))
-    points.sort(key=lambda q: q['minutes'])
-    res = dict(points=points, recipe={k: v for k, v in RECIPES['x4-bicubic'].items() if k != 'minutes'}, anchors=ANCHORS,
+    old = json.loads((OUT/'frontier.json').read_text()) if (OUT/'frontier.json').is_file() else {}
+    cached = [q for q in old.get('points', []) if 'recipe' in q]
+    if args.retrain:
+        cached = [q for q in cached if not (q['variant'] in args.variants and q['minutes'] in args.minutes)]
+    images = training_images(root)[1] if args.minutes else None
+    points = [train_point(v, m, images, root, load, cached) for v in args.variants for m in args.minutes]
+    shipped = shipped_point()
+    for q in cached + ([shipped] if shipped else []):  # keep every point measured before
+        if not any(q['variant'] == r['variant'] and q['minutes'] == r['minutes'] for r in points): points.append(q)
+    points.sort(key=lambda q: (list(VARIANTS).index(q['variant']), q['minutes']))
+    res = dict(points=points, variants={k: dict(recipe=r, why=w) for k, (r, w) in VARIANTS.items()}, anchors=ANCHORS,
                machine=describe_machine('cpu', load), seconds=time.time() - start)
     OUT.mkdir(exist_ok=True)
     atomic_write_text(OUT/'frontier.json', json.dumps(res, indent=1))
+    draw(points)
+    atomic_write_text(OUT/'frontier.md', markdown(points, res))
+    print((OUT/'frontier.md').read_text())
+
+def draw(points):
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.6))
+    fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.8))
+    budgets = sorted({q['minutes'] for q in points})
     for ax, bench, i in zip(axes, ('Set5', 'Set14'), (0, 1)):
-        ax.plot([q['minutes'] for q in points], [q['scores'][bench]['psnr_y'] for q in points], 'o-', label='x4-bicubic recipe (233K params)')
-        for name, vals in ANCHORS.items(): ax.axhline(vals[i], ls=':', lw=1, color='grey'); ax.text(points[-1]['minutes'], vals[i], f' {name}', fontsize=7, va='center')
-        ax.set_xscale('log'); ax.set_xticks([q['minutes'] for q in points], [f"{q['minutes']:g}" for q in points]); ax.minorticks_off()
+        for variant in VARIANTS:
+            mine = [q for q in points if q['variant'] == variant]
+            if len(mine) > 1 or (mine and variant in ('two-step tail', RECIPE_NOW)):
+                ax.plot([q['minutes'] for q in mine], [q['scores'][bench]['psnr_y'] for q in mine], 'o-', label=f"{variant} ({mine[0]['parameters'] / 1e3:.0f}K)")
+            elif mine: ax.plot([q['minutes'] for q in mine], [q['scores'][bench]['psnr_y'] for q in mine], 'x', ms=5, label=f"{variant} ({mine[0]['parameters'] / 1e3:.0f}K)")
+        for name, vals in ANCHORS.items(): ax.axhline(vals[i], ls=':', lw=1, color='grey'); ax.text(budgets[-1], vals[i], f' {name}', fontsize=7, va='center')
+        ax.set_xscale('log'); ax.set_xticks(budgets, [f'{m:g}' for m in budgets]); ax.minorticks_off()
         ax.set_xlabel('training budget, CPU minutes (1 thread)'); ax.set_ylabel('Y-PSNR (dB)'); ax.set_title(bench)
-    axes[0].legend(fontsize=7, loc='lower right'); fig.tight_layout(); fig.savefig(ROOT/'docs'/'frontier.png', dpi=80)
-    rows = [f"| {q['minutes']:g} | {q['steps']:,} | {q['scores']['Set5']['psnr_y']:.2f} / {q['scores']['Set5']['ssim_y']:.4f} | "
+    axes[0].legend(fontsize=6.5, loc='lower right'); fig.tight_layout(); fig.savefig(ROOT/'docs'/'frontier.png', dpi=80)
+
+# the variant the x4-bicubic release recipe uses now (None while it is none of them)
+RECIPE_NOW = next((v for v, (r, _) in VARIANTS.items() if same_recipe(r, RECIPES['x4-bicubic'])), None)
+
+def markdown(points, res):
+    rows = [f"| {q['variant']} | {q['minutes']:g} | {q['steps']:,} | {q['parameters']:,} | {q['scores']['Set5']['psnr_y']:.2f} / {q['scores']['Set5']['ssim_y']:.4f} | "
             f"{q['scores']['Set14']['psnr_y']:.2f} / {q['scores']['Set14']['ssim_y']:.4f} | {q['source']} |" for q in points]
-    md = f"""# Quality against CPU time (x4-bicubic recipe)
+    whys = '\n'.join(f"- **{k}**: {w}" for k, (r, w) in VARIANTS.items())
+    loads = sorted({q['machine'].split('load average ')[-1].split(' ')[0] for q in points if 'load average' in q['machine']}, key=float)
+    return f"""# Quality against CPU time (x4-bicubic recipes)
 
-Each row is a whole run of the x4-bicubic release recipe (ResidualSRPlus width 32, 8 blocks, 233K parameters; 391 training
-photos; batch 16 of 64px crops; Adam 1e-3, EMA 0.999; one torch thread) whose learning rate anneals over that row's own
-budget. Scores on the official MATLAB-bicubic LR files, Y-PSNR / SSIM-Y, border 4, Set14's bridge on its grey values.
+Each row is a whole run of a recipe whose learning rate anneals over that row's own budget: 391 training photos
+(T91, General100, BSDS200), MATLAB-bicubic LR, L1, Adam with warmup and cosine decay over the time budget, EMA 0.999,
+seed 0, one torch thread. Scores on the official MATLAB-bicubic LR files, Y-PSNR / SSIM-Y, border 4, Set14's bridge on its
+grey values. The x4-bicubic release recipe is now **{RECIPE_NOW or 'none of these'}**.
 
-| budget (min) | steps | Set5 | Set14 | run |
-|---|---|---|---|---|
+{whys}
+
+| recipe | budget (min) | steps | parameters | Set5 | Set14 | run |
+|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
 Published anchors (same protocol): {', '.join(f'{k} {a:.2f} / {b:.2f}' for k, (a, b) in ANCHORS.items())}. The picture is
-`docs/frontier.png`. Steps per minute differ between rows because the machine was shared (each run's load is in the JSON).
+`docs/frontier.png`. Steps per minute differ between rows of one recipe where the machine was shared: each row's machine
+and load are in `frontier.json` (1-minute load averages at the starts: {', '.join(loads)}).
 
-Command: `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/frontier.py --minutes {' '.join(f'{m:g}' for m in args.minutes)}`
+Command (points already in this file or in runs_dir()/frontier are read, not retrained):
+`flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/frontier.py --minutes M [M ...] --variants NAME [NAME ...]`
 Machine: {res['machine']}; {res['seconds']:.0f} s.
 """
-    atomic_write_text(OUT/'frontier.md', md)
-    print(md)
 
 if __name__ == '__main__': main()
