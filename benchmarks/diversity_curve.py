@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 from sr_colab.core import shared_dir, make_generator, atomic_write_text
-from sr_colab.data import load_rgb, RandomCropDataset
+from sr_colab.data import load_rgb, centre_crop, RandomCropDataset
 from sr_colab.degrade import degrade
 from sr_colab.models import build_model
 from sr_colab.train import infinite_batches
@@ -79,18 +79,12 @@ def reading(rows, anchor) -> str:
         lines.append(f"The cIMLE model uses its noise map: diversity up to {top:.3f} across its strengths.")
     return ' '.join(lines)
 
-def centre_crop(im, size=256):
-    w, h = im.size
-    if w < size or h < size: return None
-    x, y = (w - size) // 2, (h - size) // 2
-    return im.crop((x, y, x + size, y + size))
-
 def eval_images(n_bsds):
     root = shared_dir()
     paths = sorted((root/'benchmarks'/'Set5'/'HR').glob('*.png')) + sorted((root/'benchmarks'/'Set14'/'HR').glob('*.png'))
     paths += sorted((root/'datasets'/'BSDS200').glob('*.png'))[:n_bsds]
-    crops = [(p, centre_crop(load_rgb(p))) for p in paths]
-    return [(p, c) for p, c in crops if c is not None]
+    images = [(p, load_rgb(p)) for p in paths]
+    return [(p, centre_crop(im)) for p, im in images if min(im.size) >= 256]
 
 def train(model, loss_kind, dataset, seconds, batch_size, samples=4, seed=0, device='cpu'):
     "Adam on the grader degradation for `seconds` of wall clock; returns (steps, last-50 mean loss)."

@@ -24,7 +24,7 @@ import torch
 import torch.nn.functional as F
 from PIL import Image
 from sr_colab.core import shared_dir, atomic_write, atomic_write_text, make_generator
-from sr_colab.data import load_rgb, image_to_tensor, tensor_to_image, RandomCropDataset, IMAGE_SUFFIXES
+from sr_colab.data import load_rgb, centre_crop, image_to_tensor, tensor_to_image, RandomCropDataset, IMAGE_SUFFIXES
 from sr_colab.degrade import degrade, ALL_MODES
 from sr_colab.evaluate import benchmark_pairs, score_benchmark, image_grid, as_upscaler
 from sr_colab.grader import grader_lowres
@@ -48,10 +48,8 @@ def make_eval_folder(root:Path, folder:Path) -> list:
     names = []
     for p in sorted((root/'benchmarks'/'Set5'/'HR').glob('*.png')) + sorted((root/'benchmarks'/'Set14'/'HR').glob('*.png')):
         with Image.open(p) as im:
-            w, h = im.size
-            if w < CROP or h < CROP: continue
-            x, y = (w - CROP) // 2, (h - CROP) // 2
-            im.crop((x, y, x + CROP, y + CROP)).save(hr_dir/p.name)
+            if min(im.size) < CROP: continue
+            centre_crop(im, CROP).save(hr_dir/p.name)
         names.append(p.name)
     for kind in LR_KINDS:
         lr_dir = folder/lr_folder_name(kind); lr_dir.mkdir()

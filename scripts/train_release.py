@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'benchmarks'))
 from machine import describe_machine, load_now
 from sr_colab.core import atomic_write_text, runs_dir, shared_dir, seed_everything
-from sr_colab.data import load_rgb, RandomCropDataset, IMAGE_SUFFIXES
+from sr_colab.data import load_rgb, centre_crop, RandomCropDataset, IMAGE_SUFFIXES
 from sr_colab.models import build_model, save_model
 from sr_colab.train import Trainer, state_digest
 
@@ -133,13 +133,7 @@ def finish_card(card, model, recipe, root):
 
 def centre_crops(paths, size=256):
     "The central `size` x `size` crop of every image at least that large (the grader's image size)."
-    crops = []
-    for p in paths:
-        im = load_rgb(p)
-        if min(im.size) >= size:
-            x, y = (im.size[0] - size) // 2, (im.size[1] - size) // 2
-            crops.append(im.crop((x, y, x + size, y + size)))
-    return crops
+    return [centre_crop(im, size) for im in map(load_rgb, paths) if min(im.size) >= size]
 
 def heldout_crops(root):
     "256x256 centre crops of Set5 + Set14 HR: photos no release model trained on."

@@ -17,8 +17,8 @@ from .core import local_dir, atomic_write_text
 
 # %% auto #0
 __all__ = ['IMAGE_SUFFIXES', 'SKIP_REASONS', 'to_rgb', 'load_rgb', 'list_images', 'DecodeReport', 'read_image', 'fit_to_crop',
-           'image_to_tensor', 'tensor_to_image', 'grace_hopper', 'relief_map', 'procedural_image', 'RandomCropDataset',
-           'random_crop', 'MixedCropDataset', 'build_patch_cache', 'PatchCacheDataset']
+           'image_to_tensor', 'tensor_to_image', 'centre_crop', 'grace_hopper', 'relief_map', 'procedural_image',
+           'RandomCropDataset', 'random_crop', 'MixedCropDataset', 'build_patch_cache', 'PatchCacheDataset']
 
 # %% ../nbs/01_data.ipynb #ea07fc86
 IMAGE_SUFFIXES = ('.png', '.jpg', '.jpeg', '.bmp', '.webp', '.tif', '.tiff', '.ppm', '.pgm')
@@ -136,6 +136,16 @@ def tensor_to_image(t:torch.Tensor, # (3, H, W) or (1, 3, H, W), values in [0, 1
     if t.dim() == 4: t = t[0]
     a = t.detach().float().clamp(0, 1).mul(255).round().byte().permute(1, 2, 0).cpu().numpy()
     return Image.fromarray(a, 'RGB')
+
+# %% ../nbs/01_data.ipynb #da3012c1
+def centre_crop(image:Image.Image, # any PIL image; its mode is kept (a grey photo stays grey)
+                size:int=256, # side of the square: the grader's image size
+               ) -> Image.Image:
+    "The central `size` x `size` window of `image` (a shorter side is kept whole)."
+    w, h = image.size
+    cw, ch = min(size, w), min(size, h)
+    x, y = (w - cw) // 2, (h - ch) // 2
+    return image.crop((x, y, x + cw, y + ch))
 
 # %% ../nbs/01_data.ipynb #918af1ce
 def _sample_data(name):
