@@ -11,7 +11,7 @@ Scored on the official MATLAB-bicubic LR files: Y-PSNR, border 4, Set14's bridge
 (`sr_colab.evaluate.score_benchmark`). Writes benchmarks/results/frontier.{md,json} and docs/frontier.png, anchors drawn.
 """
 from __future__ import annotations
-import argparse, json, sys, time
+import argparse, json, re, sys, time
 from pathlib import Path
 import torch
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,18 +40,22 @@ VARIANTS = {  # name: (recipe, what changed and why it might help)
 
 def same_recipe(a, b): return {k: v for k, v in a.items() if k not in ('minutes', 'purpose')} == {k: v for k, v in b.items() if k not in ('minutes', 'purpose')}
 
+def point_folder(variant, minutes): return runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min"
+
 def train_point(variant, minutes, images, root, load, cached):
     "One run of `variant` with a `minutes` budget (resumes if cut); its point, from the caches when already run."
     recipe = {**VARIANTS[variant][0], 'minutes': minutes}
     for q in cached:
         if q['minutes'] == minutes and same_recipe(q['recipe'], recipe): return q
-    folder = runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min"
+    folder = point_folder(variant, minutes)
     done = folder/'point.json'
-    if done.is_file(): return json.loads(done.read_text())
+    if done.is_file():  # a point made before points carried their date has its file's
+        return {'date': time.strftime('%Y-%m-%d', time.gmtime(done.stat().st_mtime)), **json.loads(done.read_text())}
     trainer = make_trainer(f'frontier-{variant}-{minutes:g}', recipe, images, folder, None)
     trainer.fit()
     point = dict(variant=variant, recipe=recipe, minutes=minutes, steps=trainer.step, parameters=sum(p.numel() for p in trainer.model.parameters()),
-                 scores=score(trainer.ema.model, 'x4-bicubic', recipe, root), machine=describe_machine('cpu', load), source='trained by this script')
+                 scores=score(trainer.ema.model, 'x4-bicubic', recipe, root), machine=describe_machine('cpu', load), source='trained by this script',
+                 date=time.strftime('%Y-%m-%d', time.gmtime()))
     atomic_write_text(done, json.dumps(point, indent=1))
     return point
 
@@ -61,7 +65,7 @@ def shipped_point():
     for variant, (recipe, _) in VARIANTS.items():
         if same_recipe(card['recipe'], recipe):
             return dict(variant=variant, recipe=card['recipe'], minutes=card['train_seconds'] / 60, steps=card['steps'], parameters=card['parameters'],
-                        scores=card['scores'], machine=card['machine'], source=f"x4-bicubic release run ({card['finished'][:10]})")
+                        scores=card['scores'], machine=card['machine'], source='x4-bicubic release run', date=card['finished'][:10])
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -73,6 +77,10 @@ def main():
     load, start, root = load_now(), time.time(), shared_dir()
     old = json.loads((OUT/'frontier.json').read_text()) if (OUT/'frontier.json').is_file() else {}
     cached = [q for q in old.get('points', []) if 'recipe' in q]
+    for q in cached:  # points cached before they carried a date: a release run had it in its source, a trained point has its file's
+        done = point_folder(q['variant'], q['minutes'])/'point.json'
+        if 'date' not in q and (m := re.search(r'\((?:trained )?(\d{4}-\d\d-\d\d)\)', q['source'])): q.update(date=m[1], source='x4-bicubic release run')
+        elif 'date' not in q and done.is_file(): q['date'] = time.strftime('%Y-%m-%d', time.gmtime(done.stat().st_mtime))
     if args.retrain:
         cached = [q for q in cached if not (q['variant'] in args.variants and q['minutes'] in args.minutes)]
     images = training_images(root)[1] if args.minutes else None
@@ -112,8 +120,9 @@ def draw(points):
 RECIPE_NOW = next((v for v, (r, _) in VARIANTS.items() if same_recipe(r, RECIPES['x4-bicubic'])), None)
 
 def markdown(points, res, shipped):
-    rows = [f"| {q['variant']} | {q['minutes']:g} | {q['steps']:,} | {q['parameters']:,} | {q['scores']['Set5']['psnr_y']:.2f} / {q['scores']['Set5']['ssim_y']:.4f} | "
-            f"{q['scores']['Set14']['psnr_y']:.2f} / {q['scores']['Set14']['ssim_y']:.4f} | {q['source']} |" for q in points]
+    rows = [f"| {q['variant']} | {q['minutes']:g} | {q['steps']:,} | {q['minutes'] * 60e3 / q['steps']:.0f} | {q['parameters']:,} | "
+            f"{q['scores']['Set5']['psnr_y']:.2f} / {q['scores']['Set5']['ssim_y']:.4f} | {q['scores']['Set14']['psnr_y']:.2f} / {q['scores']['Set14']['ssim_y']:.4f} | "
+            f"{q['source']} | {q.get('date', '–')} |" for q in points]
     whys = '\n'.join(f"- **{k}**: {w}" for k, (r, w) in VARIANTS.items())
     loads = sorted({q['machine'].split('load average ')[-1].split(' ')[0] for q in points if 'load average' in q['machine']}, key=float)
     return f"""# Quality against CPU time (x4-bicubic recipes)
@@ -125,13 +134,15 @@ grey values. The x4-bicubic release recipe is now **{RECIPE_NOW or 'none of thes
 
 {whys}
 
-| recipe | budget (min) | steps | parameters | Set5 | Set14 | run |
-|---|---|---|---|---|---|---|
+| recipe | budget (min) | steps | ms / step | parameters | Set5 | Set14 | run | date |
+|---|---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
 Published anchors (same protocol): {', '.join(f'{k} {a:.2f} / {b:.2f}' for k, (a, b) in ANCHORS.items())}. The picture is
-`docs/frontier.png` (bicubic, 2 dB lower, is left out of it). Steps per minute differ between rows of one recipe where the machine was shared: each row's machine
-and load are in `frontier.json` (1-minute load averages at the starts: {', '.join(loads)}).
+`docs/frontier.png` (bicubic, 2 dB lower, is left out of it). A CPU-minute is not the same on every machine: sessions on
+different dates got machines of different speed, and a shared machine gives fewer steps (each row's machine and load are in
+`frontier.json`; 1-minute load averages at the starts: {', '.join(loads)}). Compare recipes by rows of one date; '–' marks rows
+made before points carried their date (2026-12-01 or earlier, by the git log of this file).
 
 Command (points already in this file or in runs_dir()/frontier are read, not retrained):
 `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/frontier.py --minutes M [M ...] --variants NAME [NAME ...]`
