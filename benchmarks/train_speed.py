@@ -11,7 +11,7 @@ Part 1, residual_sr_fast() at --threads:
 - naive loop: a DataLoader whose items are per-image PIL crops + PIL bicubic downsampling, fp32, NCHW, plain Adam.
 - Trainer: uint8 crops, one batched degradation on the device, the device's precision (fp32 on a CPU), channels_last
   on CUDA (and measured on the CPU as an option).
-Part 2, the release recipe (scripts/train_release.py's x4-bicubic: ResidualSRPlus(width=32, blocks=8), batch 16, crop 64)
+Part 2, the release recipe (scripts/train_release.py's x4-bicubic as RECIPES holds it: its model, config, batch and crop)
 at --release-threads (the release models train with 1):
 - bare loop: pre-made LR/HR batches (degraded once, outside the timing), forward, F.l1_loss, backward, Adam step; NCHW
   and channels_last.
