@@ -101,11 +101,14 @@ def draw(points):
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.8))
     budgets = sorted({q['minutes'] for q in points})
+    latest = max(q.get('date', '') for q in points)  # the newest machine's rows filled, earlier machines' hollow: minutes differ between them
     for ax, bench, i in zip(axes, ('Set5', 'Set14'), (0, 1)):
         for variant in VARIANTS:
             mine = [q for q in points if q['variant'] == variant]
             if len(mine) > 1 or (mine and variant in ('two-step tail', RECIPE_NOW)):
-                ax.plot([q['minutes'] for q in mine], [q['scores'][bench]['psnr_y'] for q in mine], 'o-', label=f"{variant} ({mine[0]['parameters'] / 1e3:.0f}K)")
+                line, = ax.plot([q['minutes'] for q in mine], [q['scores'][bench]['psnr_y'] for q in mine], '-', label=f"{variant} ({mine[0]['parameters'] / 1e3:.0f}K)")
+                for q in mine: ax.plot(q['minutes'], q['scores'][bench]['psnr_y'], 'o', color=line.get_color(),
+                                       markerfacecolor=line.get_color() if q.get('date') == latest else 'white')
             elif mine: ax.plot([q['minutes'] for q in mine], [q['scores'][bench]['psnr_y'] for q in mine], 'x', ms=5, label=f"{variant} ({mine[0]['parameters'] / 1e3:.0f}K)")
         drawn = {k: v for k, v in ANCHORS.items() if k != 'bicubic'}  # 2 dB under everything else: it would flatten the curves
         for k, (name, vals) in enumerate(drawn.items()):  # labels alternate ends: DRRN and MemNet are 0.06 dB apart
@@ -139,7 +142,7 @@ grey values. The x4-bicubic release recipe is now **{RECIPE_NOW or 'none of thes
 {chr(10).join(rows)}
 
 Published anchors (same protocol): {', '.join(f'{k} {a:.2f} / {b:.2f}' for k, (a, b) in ANCHORS.items())}. The picture is
-`docs/frontier.png` (bicubic, 2 dB lower, is left out of it). A CPU-minute is not the same on every machine: sessions on
+`docs/frontier.png` (bicubic, 2 dB lower, is left out of it; filled dots are the newest date's rows, hollow ones earlier machines'). A CPU-minute is not the same on every machine: sessions on
 different dates got machines of different speed, and a shared machine gives fewer steps (each row's machine and load are in
 `frontier.json`; 1-minute load averages at the starts: {', '.join(loads)}). Compare recipes by rows of one date; '–' marks rows
 made before points carried their date (2026-12-01 or earlier, by the git log of this file).
