@@ -11,7 +11,7 @@ Scored on the official MATLAB-bicubic LR files: Y-PSNR, border 4, Set14's bridge
 (`sr_colab.evaluate.score_benchmark`). Writes benchmarks/results/frontier.{md,json} and docs/frontier.png, anchors drawn.
 """
 from __future__ import annotations
-import argparse, json, re, sys, time
+import argparse, json, sys, time
 from pathlib import Path
 import torch
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,17 +40,14 @@ VARIANTS = {  # name: (recipe, what changed and why it might help)
 
 def same_recipe(a, b): return {k: v for k, v in a.items() if k not in ('minutes', 'purpose')} == {k: v for k, v in b.items() if k not in ('minutes', 'purpose')}
 
-def point_folder(variant, minutes): return runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min"
-
 def train_point(variant, minutes, images, root, load, cached):
     "One run of `variant` with a `minutes` budget (resumes if cut); its point, from the caches when already run."
     recipe = {**VARIANTS[variant][0], 'minutes': minutes}
     for q in cached:
         if q['minutes'] == minutes and same_recipe(q['recipe'], recipe): return q
-    folder = point_folder(variant, minutes)
+    folder = runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min"
     done = folder/'point.json'
-    if done.is_file():  # a point made before points carried their date has its file's
-        return {'date': time.strftime('%Y-%m-%d', time.gmtime(done.stat().st_mtime)), **json.loads(done.read_text())}
+    if done.is_file(): return json.loads(done.read_text())
     trainer = make_trainer(f'frontier-{variant}-{minutes:g}', recipe, images, folder, None)
     trainer.fit()
     point = dict(variant=variant, recipe=recipe, minutes=minutes, steps=trainer.step, parameters=sum(p.numel() for p in trainer.model.parameters()),
@@ -77,10 +74,6 @@ def main():
     load, start, root = load_now(), time.time(), shared_dir()
     old = json.loads((OUT/'frontier.json').read_text()) if (OUT/'frontier.json').is_file() else {}
     cached = [q for q in old.get('points', []) if 'recipe' in q]
-    for q in cached:  # points cached before they carried a date: a release run had it in its source, a trained point has its file's
-        done = point_folder(q['variant'], q['minutes'])/'point.json'
-        if 'date' not in q and (m := re.search(r'\((?:trained )?(\d{4}-\d\d-\d\d)\)', q['source'])): q.update(date=m[1], source='x4-bicubic release run')
-        elif 'date' not in q and done.is_file(): q['date'] = time.strftime('%Y-%m-%d', time.gmtime(done.stat().st_mtime))
     if args.retrain:
         cached = [q for q in cached if not (q['variant'] in args.variants and q['minutes'] in args.minutes)]
     images = training_images(root)[1] if args.minutes else None
