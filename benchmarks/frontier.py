@@ -36,6 +36,10 @@ VARIANTS = {  # name: (recipe, what changed and why it might help)
     # the one-step tail stopped gaining between 30 and 45 minutes (31.20 -> 31.21 on Set5) while the two-step one still
     # gained: spend the multiply-adds the tail saves on the body instead
     'one-step, width 48': ({**FIRST, 'config': {**LITE, 'width': 48}}, 'the one-step tail with the saved multiply-adds spent on a wider body (about 380K parameters)'),
+    # the efficient-SR challenge recipes' last stage: a 16-pixel LR crop is smaller than the model's 39-pixel receptive
+    # field (19 3x3 convs), so every output pixel saw zero padding, which full images lack; and L2 is the metric's own loss
+    'width 40, 128px + L2 finish': ({**FIRST, 'config': {**LITE, 'width': 40}, 'finish': dict(finish_from=0.75, finish_crop=128, finish_loss='mse')},
+                                    "one-step, width 40 whose last quarter trains on 128px crops (batch 16: 4x the pixels a step) with L2 (`TrainConfig.finish_*`)"),
 }
 
 def same_recipe(a, b): return {k: v for k, v in a.items() if k not in ('minutes', 'purpose')} == {k: v for k, v in b.items() if k not in ('minutes', 'purpose')}

@@ -89,7 +89,7 @@ def make_trainer(name, recipe, images, folder, session_minutes, anchors=None):
                    time_budget=None if session_minutes is None else session_minutes * 60,
                    batch_size=recipe['batch'], lr=recipe['lr'], warmup_steps=recipe['warmup'], ema_decay=recipe['ema'],
                    grad_clip=recipe['grad_clip'], degradation=recipe['degradation'], folder=folder, name=name,
-                   save_every_seconds=300, seed=recipe['seed'], device='cpu', progress=sys.stderr.isatty(),
+                   save_every_seconds=300, seed=recipe['seed'], device='cpu', progress=sys.stderr.isatty(), **recipe.get('finish', {}),
                    channels_last=True)  # faster than NCHW for this model on this CPU (benchmarks/results/train_speed.md)
 
 def sessions_from_log(folder):

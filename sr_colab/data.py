@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import torch
+from fastcore.basics import patch
 from PIL import Image, ImageOps, ImageDraw, UnidentifiedImageError
 from tqdm.auto import tqdm
 from .core import local_dir, atomic_write_text
@@ -193,7 +194,7 @@ class RandomCropDataset(torch.utils.data.Dataset):
                  length:int=1000, # crops per epoch
                  flips:bool=True, # random flips and 90-degree turns, which SR is invariant to
                 ):
-        self.crop, self.length, self.flips = crop, length, flips
+        self.crop, self.length, self.flips, self.sources = crop, length, flips, images  # sources: for `with_crop`
         self.arrays = []
         for i, im in enumerate(images):
             a = np.asarray(im) if not isinstance(im, Image.Image) else np.asarray(to_rgb(im))
@@ -223,6 +224,12 @@ class RandomCropDataset(torch.utils.data.Dataset):
             t = torch.rot90(t, k, (1, 2))
             if flip % 2: t = t.flip(2)
         return t.contiguous()
+
+# %% ../nbs/01_data.ipynb #c66cbf86
+@patch
+def with_crop(self:RandomCropDataset, crop:int) -> RandomCropDataset:
+    "The same images, length and flips at another crop size (a training run's finishing phase takes larger crops)."
+    return RandomCropDataset(self.sources, crop, self.length, self.flips)
 
 # %% ../nbs/01_data.ipynb #3d82ff38
 def random_crop(a:np.ndarray, # HxWx3 (or 3xHxW when `chw`) uint8, at least crop x crop

@@ -22,10 +22,11 @@ from .data import RandomCropDataset
 from .losses import GANLoss
 
 # %% auto #0
-__all__ = ['SEAL', 'OPTIMIZERS', 'PRECISIONS', 'OVERRIDABLE', 'REPLAY_FREE', 'get_rng_state', 'set_rng_state', 'state_digest',
-           'Checkpointer', 'read_jsonl', 'RunLock', 'epoch_batches', 'ResumableBatches', 'lr_factor', 'TrainingClock',
-           'EMA', 'distributed_context', 'TrainConfig', 'config_with', 'Trainer', 'wrap_ddp', 'Adversary',
-           'config_changes', 'plot_curves', 'train_loop', 'infinite_batches', 'loss_weight_search', 'search_table']
+__all__ = ['SEAL', 'OPTIMIZERS', 'FINISH_LOSSES', 'PRECISIONS', 'OVERRIDABLE', 'REPLAY_FREE', 'get_rng_state', 'set_rng_state',
+           'state_digest', 'Checkpointer', 'read_jsonl', 'RunLock', 'epoch_batches', 'ResumableBatches', 'lr_factor',
+           'TrainingClock', 'EMA', 'distributed_context', 'TrainConfig', 'config_with', 'Trainer', 'wrap_ddp',
+           'Adversary', 'config_changes', 'plot_curves', 'train_loop', 'infinite_batches', 'loss_weight_search',
+           'search_table']
 
 # %% ../nbs/06_train.ipynb #3855ea35
 def get_rng_state() -> dict:
@@ -336,6 +337,10 @@ class TrainConfig:
     degradation:str='bicubic' # a preset of `degrade`
     scale:int=4
     seed:int=0 # drives data order, batches and degradation
+    # a finishing phase, as the efficient-SR challenge recipes end: larger crops and/or L2 for the run's last part
+    finish_from:float|None=None # fraction of the run (of `steps`, or of `train_seconds`) where it begins; None: none
+    finish_crop:int|None=None # HR crop size from then on (the dataset must be a RandomCropDataset); None: unchanged
+    finish_loss:str|None=None # 'mse': L2 from then on (the last PSNR points come from the metric's own loss); None: unchanged
     # arithmetic
     precision:str='auto' # 'auto' (by device), 'fp32', 'fp16' or 'bf16'
     channels_last:bool|None=None # None: on CUDA only
@@ -350,6 +355,8 @@ class TrainConfig:
         if self.steps is None and self.train_seconds is None: self.steps = 1000
         for key, allowed in (('optimizer', OPTIMIZERS), ('schedule', ('cosine', 'step', 'constant')), ('precision', PRECISIONS)):
             if getattr(self, key) not in allowed: raise ValueError(f"TrainConfig: unknown {key} {getattr(self, key)!r}; use one of {list(allowed)}")
+        if self.finish_loss not in (None, *FINISH_LOSSES): raise ValueError(f"TrainConfig: unknown finish_loss {self.finish_loss!r}; use one of {list(FINISH_LOSSES)}")
+        if self.finish_from is not None and not 0 < self.finish_from < 1: raise ValueError(f"TrainConfig: finish_from {self.finish_from} is not between 0 and 1")
 
     @classmethod
     def from_dict(cls, d:dict) -> TrainConfig:
@@ -358,6 +365,7 @@ class TrainConfig:
 
 # %% ../nbs/06_train.ipynb #daa8b2a6
 OPTIMIZERS = {'adam': torch.optim.Adam, 'adamw': torch.optim.AdamW}
+FINISH_LOSSES = {'mse': F.mse_loss, 'l1': F.l1_loss}
 PRECISIONS = {'auto': None, 'fp32': None, 'fp16': torch.float16, 'bf16': torch.bfloat16}
 OVERRIDABLE = ('lr', 'steps', 'train_seconds', 'warmup_steps', 'min_lr', 'schedule', 'step_size', 'gamma', 'weight_decay',
                'grad_clip', 'ema_decay', 'precision', 'channels_last', 'adversarial_weight', 'd_lr', 'r1_weight')
@@ -407,7 +415,9 @@ class Trainer:
         self.ddp = wrap_ddp(model, self.device, self.world_size)  # broadcasts rank 0's weights: every rank starts equal
         # a private generator per rank for the degradation, so nothing else's randomness changes our LR images
         self.generator = make_generator(c.seed * 7919 + self.rank, self.device)
-        self.dataset, self.fresh_indices = dataset, isinstance(dataset, RandomCropDataset)
+        self.dataset, self.fresh_indices, self.finishing = dataset, isinstance(dataset, RandomCropDataset), False
+        if c.finish_crop and not self.fresh_indices: raise ValueError(f"finish_crop={c.finish_crop} needs a RandomCropDataset, not a {type(dataset).__name__}")
+        if c.finish_loss and self.loss_runs_model: raise ValueError(f"finish_loss={c.finish_loss!r} cannot replace {type(loss_fn).__name__}, which runs the model itself")
         self.val_images = None if val_images is None else [_as_uint8_chw(v, c.scale) for v in val_images]
         self.checkpointer = Checkpointer(folder, name, c.keep, self.rank) if checkpoints else None
         self.lock = RunLock(self.checkpointer.folder) if checkpoints and self.rank == 0 else None
@@ -862,6 +872,8 @@ def _fit(self:Trainer, resume, override) -> Trainer:
     while True:
         # -- where the run is: the clock anchors this step; fraction_done() and the learning rate follow from it
         if self.clock is not None: self.clock.tick(self.step)
+        if self.config.finish_from is not None and not self.finishing and self.fraction_done() >= self.config.finish_from:
+            batches, per_epoch = self.begin_finish()  # the finishing phase: its crops and loss from here on
         finished = self.fraction_done() >= 1
         spent = time.time() - loop['start'] + 2 * loop['step_time'] + loop['val_time'] + loop['save_time']
         out_of_time = not finished and self.time_budget is not None and spent > self.time_budget
@@ -887,6 +899,16 @@ def _fit(self:Trainer, resume, override) -> Trainer:
     bar.close()
     self.flush_log()
     return self
+
+# %% ../nbs/06_train.ipynb #eab0757c
+@patch
+def begin_finish(self:Trainer) -> tuple:
+    "Enter the finishing phase (`finish_crop`, `finish_loss`), logged; returns `_batches()` at the new crop size."
+    c, self.finishing = self.config, True
+    if c.finish_crop: self.dataset = self.dataset.with_crop(c.finish_crop)
+    if c.finish_loss: self.loss_fn = FINISH_LOSSES[c.finish_loss]
+    self.log(event='finish_phase', crop=c.finish_crop, finish_loss=c.finish_loss)
+    return self._batches()
 
 # %% ../nbs/06_train.ipynb #bf161e39
 def plot_curves(history, # a list of log records, or a path to log.jsonl
