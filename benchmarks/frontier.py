@@ -44,11 +44,20 @@ VARIANTS = {  # name: (recipe, what changed and why it might help)
 
 def same_recipe(a, b): return {k: v for k, v in a.items() if k not in ('minutes', 'purpose')} == {k: v for k, v in b.items() if k not in ('minutes', 'purpose')}
 
+def machine_label() -> str:
+    "Which machine a point ran on: the date and this boot's id, so that points of one machine (and only they) compare."
+    boot = Path('/proc/sys/kernel/random/boot_id')
+    return time.strftime('%Y-%m-%d', time.gmtime()) + (f" {boot.read_text()[:4]}" if boot.is_file() else '')
+
+def machine_of(q) -> str:
+    "A point's machine label; points made before labels existed carry their date only ('–': before dates too)."
+    return q.get('session') or q.get('date') or '–'
+
 def train_point(variant, minutes, images, root, load, cached):
-    "One run of `variant` with a `minutes` budget (resumes if cut); its point, from the caches when already run."
+    "One run of `variant` with a `minutes` budget (resumes if cut); its point, from the caches when this machine already ran it."
     recipe = {**VARIANTS[variant][0], 'minutes': minutes}
-    for q in cached:
-        if q['minutes'] == minutes and same_recipe(q['recipe'], recipe): return q
+    for q in cached:  # a CPU-minute differs between machines: another machine's point is no answer for this one
+        if q['minutes'] == minutes and same_recipe(q['recipe'], recipe) and machine_of(q) == machine_label(): return q
     folder = runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min"
     done = folder/'point.json'
     if done.is_file(): return json.loads(done.read_text())
@@ -56,7 +65,7 @@ def train_point(variant, minutes, images, root, load, cached):
     trainer.fit()
     point = dict(variant=variant, recipe=recipe, minutes=minutes, steps=trainer.step, parameters=sum(p.numel() for p in trainer.model.parameters()),
                  scores=score(trainer.ema.model, 'x4-bicubic', recipe, root), machine=describe_machine('cpu', load), source='trained by this script',
-                 date=time.strftime('%Y-%m-%d', time.gmtime()))
+                 date=time.strftime('%Y-%m-%d', time.gmtime()), session=machine_label())
     atomic_write_text(done, json.dumps(point, indent=1))
     return point
 
@@ -83,9 +92,10 @@ def main():
     images = training_images(root)[1] if args.minutes else None
     points = [train_point(v, m, images, root, load, cached) for v in args.variants for m in args.minutes]
     shipped = shipped_point()
+    same = lambda q, r: (q['variant'], q['minutes'], machine_of(q)) == (r['variant'], r['minutes'], machine_of(r))
     for q in ([shipped] if shipped else []) + cached:  # keep every point measured before (the shipped card's own first)
-        if not any(q['variant'] == r['variant'] and q['minutes'] == r['minutes'] for r in points): points.append(q)
-    points.sort(key=lambda q: (list(VARIANTS).index(q['variant']), q['minutes']))
+        if not any(same(q, r) for r in points): points.append(q)
+    points.sort(key=lambda q: (list(VARIANTS).index(q['variant']), q['minutes'], machine_of(q)))
     res = dict(points=points, variants={k: dict(recipe=r, why=w) for k, (r, w) in VARIANTS.items()}, anchors=ANCHORS,
                machine=describe_machine('cpu', load), seconds=time.time() - start)
     OUT.mkdir(exist_ok=True)
@@ -98,15 +108,23 @@ def draw(points):
     import matplotlib; matplotlib.use('Agg'); import matplotlib.pyplot as plt
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.8))
     budgets = sorted({q['minutes'] for q in points})
-    latest = max(q.get('date', '') for q in points)  # the newest machine's rows filled, earlier machines' hollow: minutes differ between them
+    latest = max(machine_of(q) for q in points if machine_of(q) != '–')  # the newest machine's points filled, earlier ones hollow
     for ax, bench, i in zip(axes, ('Set5', 'Set14'), (0, 1)):
+        psnr = lambda qs: [q['scores'][bench]['psnr_y'] for q in qs]
         for variant in VARIANTS:
             mine = [q for q in points if q['variant'] == variant]
-            if len(mine) > 1 or (mine and variant in ('two-step tail', RECIPE_NOW)):
-                line, = ax.plot([q['minutes'] for q in mine], [q['scores'][bench]['psnr_y'] for q in mine], '-', label=f"{variant} ({mine[0]['parameters'] / 1e3:.0f}K)")
-                for q in mine: ax.plot(q['minutes'], q['scores'][bench]['psnr_y'], 'o', color=line.get_color(),
-                                       markerfacecolor=line.get_color() if q.get('date') == latest else 'white')
-            elif mine: ax.plot([q['minutes'] for q in mine], [q['scores'][bench]['psnr_y'] for q in mine], 'x', ms=5, label=f"{variant} ({mine[0]['parameters'] / 1e3:.0f}K)")
+            if not mine: continue
+            # earlier machines' points as before (hollow; a line when there are several); the newest machine's apart, filled
+            # squares joined only to each other: its CPU-minutes buy a different number of steps
+            earlier, newest, label = [q for q in mine if machine_of(q) != latest], [q for q in mine if machine_of(q) == latest], f"{variant} ({mine[0]['parameters'] / 1e3:.0f}K)"
+            color = None
+            if len(earlier) > 1 or (earlier and variant in ('two-step tail', RECIPE_NOW)):
+                line, = ax.plot([q['minutes'] for q in earlier], psnr(earlier), 'o-', markerfacecolor='white', label=label)
+                color, label = line.get_color(), None
+            elif earlier:
+                line, = ax.plot([q['minutes'] for q in earlier], psnr(earlier), 'x', ms=5, label=label)
+                color, label = line.get_color(), None
+            if newest: ax.plot([q['minutes'] for q in newest], psnr(newest), 's--', ms=5, color=color, label=label)
         drawn = {k: v for k, v in ANCHORS.items() if k != 'bicubic'}  # 2 dB under everything else: it would flatten the curves
         for k, (name, vals) in enumerate(drawn.items()):  # labels alternate ends: DRRN and MemNet are 0.06 dB apart
             ax.axhline(vals[i], ls=':', lw=1, color='grey')
@@ -122,7 +140,10 @@ RECIPE_NOW = next((v for v, (r, _) in VARIANTS.items() if same_recipe(r, RECIPES
 def markdown(points, res, shipped):
     rows = [f"| {q['variant']} | {q['minutes']:g} | {q['steps']:,} | {q['minutes'] * 60e3 / q['steps']:.0f} | {q['parameters']:,} | "
             f"{q['scores']['Set5']['psnr_y']:.2f} / {q['scores']['Set5']['ssim_y']:.4f} | {q['scores']['Set14']['psnr_y']:.2f} / {q['scores']['Set14']['ssim_y']:.4f} | "
-            f"{q['source']} | {q.get('date', '–')} |" for q in points]
+            f"{q['source']} | {machine_of(q)} |" for q in points]
+    ms = lambda q: f"{q['minutes'] * 60e3 / q['steps']:.0f}"
+    speeds = '; '.join(f"{v}: " + ', '.join(f"{ms(q)} ({machine_of(q)}, {q['minutes']:g} min)" for q in points if q['variant'] == v)
+                       for v in VARIANTS if len({machine_of(q) for q in points if q['variant'] == v}) > 1)
     whys = '\n'.join(f"- **{k}**: {w}" for k, (r, w) in VARIANTS.items())
     loads = sorted({q['machine'].split('load average ')[-1].split(' ')[0] for q in points if 'load average' in q['machine']}, key=float)
     return f"""# Quality against CPU time (x4-bicubic recipes)
@@ -134,15 +155,18 @@ grey values. The x4-bicubic release recipe is now **{RECIPE_NOW or 'none of thes
 
 {whys}
 
-| recipe | budget (min) | steps | ms / step | parameters | Set5 | Set14 | run | date |
+| recipe | budget (min) | steps | ms / step | parameters | Set5 | Set14 | run | machine |
 |---|---|---|---|---|---|---|---|---|
 {chr(10).join(rows)}
 
 Published anchors (same protocol): {', '.join(f'{k} {a:.2f} / {b:.2f}' for k, (a, b) in ANCHORS.items())}. The picture is
-`docs/frontier.png` (bicubic, 2 dB lower, is left out of it; filled dots are the newest date's rows, hollow ones earlier machines'). A CPU-minute is not the same on every machine: sessions on
-different dates got machines of different speed, and a shared machine gives fewer steps (each row's machine and load are in
-`frontier.json`; 1-minute load averages at the starts: {', '.join(loads)}). Compare recipes by rows of one date; '–' marks rows
-made before points carried their date (2026-12-01 or earlier, by the git log of this file).
+`docs/frontier.png` (bicubic, 2 dB lower, is left out of it; filled squares are the newest machine's points, joined
+only to each other; hollow dots and crosses are earlier machines'). A CPU-minute is not the same on every machine, and a
+shared machine gives fewer steps (each row's machine and load are in `frontier.json`; 1-minute load averages at the
+starts: {', '.join(loads)}). The same recipe's milliseconds per step on different machines: {speeds}. So compare recipes
+only by rows of one machine. The machine column is the date a point was made and, for points made since machines were
+told apart, the first characters of that boot's id; date-only rows are one session's each, as far as the git log of this
+file shows, and '–' rows were made before points carried their date (2026-12-01 or earlier).
 
 Command (points already in this file or in runs_dir()/frontier are read, not retrained):
 `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/frontier.py --minutes M [M ...] --variants NAME [NAME ...]`
