@@ -3,9 +3,11 @@
 Each point is a full run of a recipe (`scripts/train_release.py`'s `make_trainer`: same data, seed and EMA as a release
 model) whose learning rate anneals over its own budget (`TrainingClock`), so a 5-minute point is what 5 minutes can do,
 not the first 5 minutes of a longer run. The recipes are the release recipe x4-bicubic was first shipped with
-('two-step tail') and the variants of the search, each a change to it. Points are cached: in the committed results file
-(so a new machine does not retrain them) and beside their checkpoints (`runs_dir()/frontier/`), and a shipped x4-bicubic
-whose card's recipe is one of these is that recipe's point at its own budget. The curve grows one run at a time:
+('two-step tail') and the variants of the search, each a change to it. Points are kept in the committed results file and
+beside their checkpoints (`runs_dir()/frontier/`), each with the machine it ran on (date and boot id): a CPU-minute buys
+~2x more steps on some machines than on others, so a point answers only for its own machine (another machine trains the
+budgets it is asked for, and both rows stay). A shipped x4-bicubic whose card's recipe is one of these is that recipe's
+point at its own budget. The curve grows one run at a time:
     flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/frontier.py --minutes 5 --variants 'two-step tail' 'one-step tail'
 Scored on the official MATLAB-bicubic LR files: Y-PSNR, border 4, Set14's bridge on its grey values
 (`sr_colab.evaluate.score_benchmark`). Writes benchmarks/results/frontier.{md,json} and docs/frontier.png, anchors drawn.
@@ -58,7 +60,7 @@ def train_point(variant, minutes, images, root, load, cached):
     recipe = {**VARIANTS[variant][0], 'minutes': minutes}
     for q in cached:  # a CPU-minute differs between machines: another machine's point is no answer for this one
         if q['minutes'] == minutes and same_recipe(q['recipe'], recipe) and machine_of(q) == machine_label(): return q
-    folder = runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min"
+    folder = runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min-{machine_label().replace(' ', '-')}"
     done = folder/'point.json'
     if done.is_file(): return json.loads(done.read_text())
     trainer = make_trainer(f'frontier-{variant}-{minutes:g}', recipe, images, folder, None)
@@ -168,7 +170,7 @@ only by rows of one machine. The machine column is the date a point was made and
 told apart, the first characters of that boot's id; date-only rows are one session's each, as far as the git log of this
 file shows, and '–' rows were made before points carried their date (2026-12-01 or earlier).
 
-Command (points already in this file or in runs_dir()/frontier are read, not retrained):
+Command (points this machine already made, in this file or in runs_dir()/frontier, are read, not retrained):
 `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/frontier.py --minutes M [M ...] --variants NAME [NAME ...]`
 Machine: {res['machine']}; {res['seconds']:.0f} s.
 """
