@@ -140,10 +140,10 @@ def draw(points):
 RECIPE_NOW = next((v for v, (r, _) in VARIANTS.items() if same_recipe(r, RECIPES['x4-bicubic'])), None)
 
 def markdown(points, res, shipped):
-    rows = [f"| {q['variant']} | {q['minutes']:g} | {q['steps']:,} | {q['minutes'] * 60e3 / q['steps']:.0f} | {q['parameters']:,} | "
+    ms = lambda q: f"{q['minutes'] * 60e3 / q['steps']:.0f}"  # milliseconds per step
+    rows = [f"| {q['variant']} | {q['minutes']:g} | {q['steps']:,} | {ms(q)} | {q['parameters']:,} | "
             f"{q['scores']['Set5']['psnr_y']:.2f} / {q['scores']['Set5']['ssim_y']:.4f} | {q['scores']['Set14']['psnr_y']:.2f} / {q['scores']['Set14']['ssim_y']:.4f} | "
             f"{q['source']} | {machine_of(q)} |" for q in points]
-    ms = lambda q: f"{q['minutes'] * 60e3 / q['steps']:.0f}"
     speeds = '; '.join(f"{v}: " + ', '.join(f"{ms(q)} ({machine_of(q)}, {q['minutes']:g} min)" for q in points if q['variant'] == v)
                        for v in VARIANTS if len({machine_of(q) for q in points if q['variant'] == v}) > 1)
     whys = '\n'.join(f"- **{k}**: {w}" for k, (r, w) in VARIANTS.items())
