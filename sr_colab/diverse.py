@@ -13,7 +13,8 @@ from .core import make_generator
 
 # %% auto #0
 __all__ = ['NOISE_MODES', 'MAP_NOISE', 'INPUT_NOISE', 'draw_noise', 'noise_mode', 'noise_inputs', 'sample', 'default_noise',
-           'pixel_distance', 'feature_distance', 'cimle_step', 'CIMLELoss', 'patch_cimle_step', 'PatchCIMLELoss']
+           'pixel_distance', 'feature_distance', 'cimle_step', 'CIMLELoss', 'patch_cimle_step', 'PatchCIMLELoss',
+           'target_diversity_step', 'TargetDiversityLoss']
 
 # %% ../nbs/05b_diverse.ipynb #7c7fec9e
 def draw_noise(shape:tuple, # shape of the noise tensor
@@ -193,3 +194,39 @@ class PatchCIMLELoss(CIMLELoss):
     def __call__(self, model, lr, hr):
         loss, _, self.last_distances = patch_cimle_step(model, lr, hr, self.samples, self.patch, self.loss_fn, self.generator, self.chunk)
         return loss
+
+# %% ../nbs/05b_diverse.ipynb #b2e8f4a3
+def target_diversity_step(model:nn.Module, # a noise-conditioned model: model(lr, noise)
+                          lr:torch.Tensor, # (N, 3, h, w) LR batch
+                          hr:torch.Tensor, # (N, 3, H, W) HR targets in [0, 1]
+                          target:float=0.06, # mean pixel distance wanted between two seeds' outputs
+                          weight:float=50.0, # of the squared shortfall below `target`
+                          loss_fn=F.l1_loss, # loss(sr, hr) of each sample
+                          generator:torch.Generator|None=None, # private CPU generator for the noise
+                         ) -> tuple:
+    "`(loss, spread)`: `loss_fn` over two seeded samples per image plus `weight * relu(target - spread)**2`."
+    channels = getattr(model, 'noise_channels', 0) or 0
+    if channels == 0: raise ValueError("target_diversity_step needs a model built with noise_channels > 0")
+    if target < 0 or weight < 0: raise ValueError(f"target and weight must be >= 0, got target={target}, weight={weight}")
+    n = lr.shape[0]
+    noise = draw_noise((2 * n, channels, *lr.shape[-2:]), generator, lr.device, lr.dtype)
+    out = model(torch.cat([lr, lr]), noise)  # both samples in one batch: one forward, one backward
+    spread = (out[:n] - out[n:]).abs().mean()
+    return loss_fn(out, torch.cat([hr, hr])) + weight * F.relu(target - spread) ** 2, spread
+
+class TargetDiversityLoss:
+    "The grader's trade-off as a loss object: `loss = TargetDiversityLoss(target=0.06)(model, lr, hr)`."
+    needs_model = True  # a loop calls it as loss(model, lr, hr)
+    def __init__(self, target:float=0.06, # mean pixel distance wanted between two seeds' outputs
+                 weight:float=50.0, # of the squared shortfall below `target`
+                 loss_fn=F.l1_loss, # loss of each sample
+                 seed:int|None=0, # seeds the private noise generator (a Trainer checkpoints it): a run is reproducible
+                ):
+        self.target, self.weight, self.loss_fn = target, weight, loss_fn
+        self.generator = make_generator(seed)
+        self.last_spread = None   # the last batch's mean distance between its two samples, for diagnostics
+
+    def __call__(self, model, lr, hr):
+        loss, self.last_spread = target_diversity_step(model, lr, hr, self.target, self.weight, self.loss_fn, self.generator)
+        return loss
+
