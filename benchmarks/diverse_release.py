@@ -13,7 +13,7 @@ protocol (PIL-nearest LR, LR pixels re-imposed, no perceptual test):
    x4-diverse starts from; bicubic + noise) and their L1 / SSIM read at each run's measured diversity by linear
    interpolation between the two nearest strengths.
 3. The margin is 1 - L1(x4-diverse) / L1(baseline at equal diversity); the issue's bar is >= 5% for every seed.
-A picture shows eight seeds of the shipped model on one crop.
+A picture shows seeds of the shipped model on a smooth and a textured crop, where they differ, and the baselines at the same diversity.
 
 Run under the shared lock (about 35 minutes: two 12-minute trainings and the sweeps):
     flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/diverse_release.py
@@ -56,15 +56,31 @@ def train_seed(seed, images):
     trainer.fit()
     return trainer.ema.model.eval(), trainer.step
 
-def seeds_picture(model, crop, strength, path, seeds=8):
-    "LR | truth | eight seeds, each zoomed 2x on a 96x96 window (where the detail is)."
-    lr = grader_lowres(crop)
-    outs = [upscale(model, lr, seed=s, noise=strength, mode='map', consistency='nearest') for s in range(seeds)]
-    box = (96, 64, 192, 160)
-    zoom = lambda im: im.crop(box).resize((192, 192), Image.NEAREST)
-    tiles = [zoom(lr.resize((256, 256), Image.NEAREST)), zoom(crop)] + [zoom(o) for o in outs]
-    sheet = Image.new('RGB', (5 * 196, 2 * 196), 'white')
-    for i, t in enumerate(tiles): sheet.paste(t, ((i % 5) * 196 + 2, (i // 5) * 196 + 2))
+def seeds_picture(model, windows, strength, baselines, path, seeds=8, shown=4):
+    """A row per (crop, box) in `windows`: LR | truth | where the seeds differ | seeds 0-3 | each baseline's seed 0.
+
+    Each tile is the 96x96 `box` of its crop, zoomed 2x, with its name under it. `baselines` maps a name to a
+    `superresolve(img, seed=...)` already set to the model's diversity. The spread tile is the per-pixel standard
+    deviation over `seeds` seeds (x6, grey): a sampler that learned where the answer is uncertain varies on edges and
+    texture, noise varies everywhere."""
+    from PIL import ImageDraw
+    tiles = []
+    for crop, box in windows:
+        zoom = lambda im: im.crop(box).resize((192, 192), Image.NEAREST)
+        lr = grader_lowres(crop)
+        outs = [upscale(model, lr, seed=s, noise=strength, mode='map', consistency='nearest') for s in range(seeds)]
+        spread = np.stack([np.asarray(o, np.float32) for o in outs]).std(0).mean(-1)
+        spread = Image.fromarray(np.clip(spread * 6, 0, 255).astype(np.uint8)).convert('RGB')
+        tiles += [(zoom(lr.resize((256, 256), Image.NEAREST)), 'LR (nearest up)'), (zoom(crop), 'truth'),
+                  (zoom(spread), f'spread over {seeds} seeds, x6')]
+        tiles += [(zoom(o), f'x4-diverse seed {s}') for s, o in enumerate(outs[:shown])]
+        tiles += [(zoom(fn(lr, seed=0)), f'{name}, seed 0') for name, fn in baselines.items()]
+    cols, w, h = len(tiles) // len(windows), 196, 212
+    sheet = Image.new('RGB', (cols * w, len(windows) * h), 'white')
+    draw = ImageDraw.Draw(sheet)
+    for i, (tile, label) in enumerate(tiles):
+        x, y = (i % cols) * w + 2, (i // cols) * h + 2
+        sheet.paste(tile, (x, y)); draw.text((x, y + 194), label, fill='black')
     path.parent.mkdir(exist_ok=True); sheet.save(path)
 
 def main():
@@ -87,7 +103,12 @@ def main():
                          baselines=base, margin={n: 1 - m['l1'] / b['l1'] for n, b in base.items()}))
         print(f"seed {seed}: strength {strength:.2f}, L1 {m['l1']:.4f} SSIM {m['ssim']:.4f} diversity {m['diversity']:.4f}; "
               + '; '.join(f"{n}: L1 {b['l1']:.4f} ({100 * runs[-1]['margin'][n]:+.1f}%)" for n, b in base.items()), flush=True)
-    seeds_picture(shipped, heldout[0], runs[0]['strength'], ROOT/'docs'/'diverse_seeds.png')
+    d0 = runs[0]['diversity']  # the baselines in the picture at the shipped model's measured diversity
+    at = lambda sweep: float(np.interp(d0, [r['diversity'] for r in sweep], [r['strength'] for r in sweep]))
+    windows = [(heldout[0], (96, 64, 192, 160)), (heldout[4], (0, 150, 96, 246))]  # baby's skin and nose; baboon's whiskers and fur
+    seeds_picture(shipped, windows, runs[0]['strength'],
+                  {'input noise': grader_function(plain, noise=at(sweeps['input noise on x4-grader']), mode='input'),
+                   'bicubic + noise': bicubic_noise(at(sweeps['bicubic + noise (pinned)']))}, ROOT/'docs'/'diverse_seeds.png')
     res = dict(runs=runs, sweeps=sweeps, reference=reference, target=TARGET, heldout=len(heldout),
                recipe=RECIPES['x4-diverse'], machine=describe_machine('cpu', load), seconds=time.time() - start)
     OUT.mkdir(exist_ok=True)
@@ -119,7 +140,7 @@ Sweeps on the same crops:
 {chr(10).join(sweep_rows)}
 
 Recipe: `{json.dumps(RECIPES['x4-diverse'])}`; seeds 1 and 2 trained here with it ({RECIPES['x4-diverse']['minutes']} minutes each).
-Picture: `docs/diverse_seeds.png` (LR, truth, then seeds 0-7 of the shipped model at strength {runs[0]['strength']:.2f}, zoomed 2x).
+Picture: `docs/diverse_seeds.png` (on Set5's baby and Set14's baboon: LR, truth, the per-pixel spread over 8 seeds, seeds 0-3 of the shipped model at strength {runs[0]['strength']:.2f}, then seed 0 of each baseline at the same diversity; zoomed 2x).
 Command: `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/diverse_release.py`
 Machine: {res['machine']}; {res['seconds']:.0f} s.
 """

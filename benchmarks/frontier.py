@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT/'scripts'))
 from machine import describe_machine, load_now
 from train_release import RECIPES, training_images, make_trainer, score, ANCHORS
 from sr_colab.core import atomic_write_text, runs_dir, shared_dir
-from sr_colab.models import build_model
+from sr_colab.models import build_model, collapse
 from sr_colab.pretrained import load_pretrained
 
 OUT = ROOT/'benchmarks'/'results'
@@ -42,6 +42,10 @@ VARIANTS = {  # name: (recipe, what changed and why it might help)
     # field (19 3x3 convs), so every output pixel saw zero padding, which full images lack; and L2 is the metric's own loss
     'width 40, 128px + L2 finish': ({**FIRST, 'config': {**LITE, 'width': 40}, 'finish': dict(finish_from=0.75, finish_crop=128, finish_loss='mse')},
                                     "one-step, width 40 whose last quarter trains on 128px crops (batch 16: 4x the pixels a step) with L2 (`TrainConfig.finish_*`)"),
+    # SPAN's re-parameterised conv: the blocks train as 1x1 -> 3x3 at 2x width -> 1x1 plus a 1x1 skip, collapsed online, so
+    # a step costs about what a plain one does and the shipped net is the plain width-40 one (`sr_colab.models.collapse`)
+    'width 40, expanded convs': ({**FIRST, 'config': {**LITE, 'width': 40, 'conv': 'expanded'}},
+                                 "one-step, width 40 whose block convs train over-parameterised (`ExpandedConv3x3`, SPAN's Conv3XC) and run as plain 3x3s (264K parameters)"),
 }
 
 def same_recipe(a, b): return {k: v for k, v in a.items() if k not in ('minutes', 'purpose')} == {k: v for k, v in b.items() if k not in ('minutes', 'purpose')}
@@ -65,7 +69,7 @@ def train_point(variant, minutes, images, root, load, cached):
     if done.is_file(): return json.loads(done.read_text())
     trainer = make_trainer(f'frontier-{variant}-{minutes:g}', recipe, images, folder, None)
     trainer.fit()
-    point = dict(variant=variant, recipe=recipe, minutes=minutes, steps=trainer.step, parameters=sum(p.numel() for p in trainer.model.parameters()),
+    point = dict(variant=variant, recipe=recipe, minutes=minutes, steps=trainer.step, parameters=sum(p.numel() for p in collapse(trainer.model).parameters()),
                  scores=score(trainer.ema.model, 'x4-bicubic', recipe, root), machine=describe_machine('cpu', load), source='trained by this script',
                  date=time.strftime('%Y-%m-%d', time.gmtime()), session=machine_label())
     atomic_write_text(done, json.dumps(point, indent=1))

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT/'benchmarks'))
 from machine import describe_machine, load_now
 from sr_colab.core import atomic_write_text, runs_dir, shared_dir, seed_everything
 from sr_colab.data import load_rgb, centre_crop, RandomCropDataset, IMAGE_SUFFIXES
-from sr_colab.models import build_model, save_model
+from sr_colab.models import build_model, save_model, collapse
 from sr_colab.train import Trainer, state_digest
 
 OUT = ROOT/'sr_colab'/'assets'/'pretrained'
@@ -165,12 +165,12 @@ def git_commit():
     except Exception: return None
 
 def write_release(name, recipe, trainer, files, threads, load):
-    model = trainer.ema.model.eval()
+    model = collapse(trainer.ema.model.eval())  # the net that runs: expanded convs (if the recipe trains them) as plain 3x3s
     weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     OUT.mkdir(parents=True, exist_ok=True)
     path = save_model(model, OUT/f'{name}.safetensors')  # the package's own format: load_model and other tools read it
     sha = hashlib.sha256(path.read_bytes()).hexdigest()  # the file as shipped (its JSON header's key order is not fixed)
-    card = dict(name=name, purpose=recipe['purpose'], architecture=recipe['model'], config=recipe['config'], scale=4,
+    card = dict(name=name, purpose=recipe['purpose'], architecture=recipe['model'], config=model.spec['config'], scale=4,
                 parameters=sum(p.numel() for p in model.parameters()), degradation=recipe['degradation'],
                 training_images={'sets': list(TRAIN_SETS), 'count': len(files), 'folder': '../shared/datasets'},
                 recipe={k: v for k, v in recipe.items() if k not in ('purpose',)}, steps=trainer.step,

@@ -14,10 +14,10 @@ import torch.nn.functional as F
 
 # %% auto #0
 __all__ = ['MODELS', 'SIZE_TABLE_MODELS', 'register_model', 'build_model', 'with_noise', 'ResidualBlock', 'init_relu_convs',
-           'ResidualSR', 'residual_sr_fast', 'bicubic_upsample', 'zero_init_', 'EDSRBlock', 'Upsample2x',
-           'ResidualSRPlus', 'UNetSR', 'SRCNN', 'ESPCN', 'SRVGGCompact', 'Discriminator', 'default_config',
-           'list_models', 'count_parameters', 'count_flops', 'model_sizes', 'sizes_markdown', 'model_file_kind',
-           'read_model_file', 'rebuild_model', 'save_model', 'load_model']
+           'ResidualSR', 'residual_sr_fast', 'ExpandedConv3x3', 'conv3x3', 'bicubic_upsample', 'zero_init_',
+           'EDSRBlock', 'Upsample2x', 'ResidualSRPlus', 'collapse', 'UNetSR', 'SRCNN', 'ESPCN', 'SRVGGCompact',
+           'Discriminator', 'default_config', 'list_models', 'count_parameters', 'count_flops', 'model_sizes',
+           'sizes_markdown', 'model_file_kind', 'read_model_file', 'rebuild_model', 'save_model', 'load_model']
 
 # %% ../nbs/04_models.ipynb #7ca4dbf9
 MODELS = {}
@@ -88,7 +88,7 @@ class ResidualBlock(nn.Module):
         return x + F.relu(self.bn_b(self.conv_b(y)))
 
 # %% ../nbs/04_models.ipynb #4f449a3d
-def init_relu_convs(model:nn.Module, # every Conv2d in it is re-initialised
+def init_relu_convs(model:nn.Module, # every Conv2d (and ExpandedConv3x3) in it is re-initialised
                     gain:float=0.5, # shrinks the He init so residual sums don't grow with depth
                    ):
     "He-normal init (fan-in, ReLU) scaled by `gain`, zero biases."
@@ -98,6 +98,7 @@ def init_relu_convs(model:nn.Module, # every Conv2d in it is re-initialised
         if isinstance(m, nn.Conv2d):
             nn.init.kaiming_normal_(m.weight, nonlinearity='relu'); m.weight.data.mul_(gain)
             if m.bias is not None: nn.init.zeros_(m.bias)
+        elif getattr(m, 'reparameterised', False): m.reset_parameters(gain)  # ExpandedConv3x3 (below): its collapsed kernel gets this variance
 
 # %% ../nbs/04_models.ipynb #c1e9d302
 @register_model()
@@ -143,6 +144,43 @@ def residual_sr_fast(**kw) -> nn.Module:
     "`ResidualSR` as measured best on a CPU budget: no BatchNorm, global bicubic skip."
     return build_model('ResidualSR', batch_norm=False, global_skip=True, **kw)
 
+# %% ../nbs/04_models.ipynb #f6c2d8e7
+class ExpandedConv3x3(nn.Module):
+    "A 3x3 conv trained as 1x1 expand -> 3x3 -> 1x1 squeeze plus a 1x1 skip, run as the one 3x3 kernel they equal."
+    reparameterised = True  # init_relu_convs re-draws its factors as it re-draws a Conv2d
+    def __init__(self, ch_in:int, # input channels
+                 ch_out:int, # output channels
+                 gain:int=2, # the expansion: the inner 3x3 runs at gain x ch_in channels (SPAN uses 2)
+                ):
+        super().__init__()
+        mid = gain * ch_in
+        self.expand, self.core = nn.Parameter(torch.empty(mid, ch_in)), nn.Parameter(torch.empty(mid, mid, 3, 3))
+        self.squeeze, self.skip = nn.Parameter(torch.empty(ch_out, mid)), nn.Parameter(torch.empty(ch_out, ch_in))
+        self.bias = nn.Parameter(torch.empty(ch_out))
+        self.reset_parameters()
+
+    def reset_parameters(self, gain:float=0.5, # as `init_relu_convs`: the collapsed kernel's std is gain x He's
+                        ):
+        "Draw the factors so the collapsed kernel has He-normal variance (fan-in 9 x ch_in) times `gain`**2; skip and bias at 0."
+        mid, ch_in = self.expand.shape
+        nn.init.normal_(self.expand, std=ch_in ** -0.5); nn.init.normal_(self.squeeze, std=mid ** -0.5)
+        nn.init.normal_(self.core, std=gain * (2 / (9 * mid)) ** 0.5)
+        nn.init.zeros_(self.skip); nn.init.zeros_(self.bias)
+
+    @property
+    def weight(self) -> torch.Tensor:
+        "The (ch_out, ch_in, 3, 3) kernel the branches equal: squeeze . core . expand, plus the skip at the centre tap."
+        return torch.einsum('oa,abhw,bi->oihw', self.squeeze, self.core, self.expand) + F.pad(self.skip[..., None, None], (1, 1, 1, 1))
+
+    def forward(self, x): return F.conv2d(x, self.weight, self.bias, padding=1)
+
+def conv3x3(ch_in:int, ch_out:int, kind:str='plain') -> nn.Module:
+    "A padded 3x3 conv: 'plain' (nn.Conv2d) or 'expanded' (`ExpandedConv3x3`, the same conv when collapsed)."
+    if kind == 'plain': return nn.Conv2d(ch_in, ch_out, 3, padding=1)
+    if kind == 'expanded': return ExpandedConv3x3(ch_in, ch_out)
+    raise ValueError(f"unknown conv {kind!r}; choose 'plain' or 'expanded'")
+
+
 # %% ../nbs/04_models.ipynb #7cba3e97
 def bicubic_upsample(x:torch.Tensor, # (N, C, h, w)
                      scale:int=4, # integer factor
@@ -159,9 +197,10 @@ class EDSRBlock(nn.Module):
     "EDSR's residual block: conv, ReLU, conv, scaled by `res_scale`, plus the identity; no BatchNorm."
     def __init__(self, ch:int, # channels in and out
                  res_scale:float=1.0, # EDSR scales the branch by 0.1 in very wide nets for stability
+                 conv:str='plain', # 'plain' or 'expanded' (see `conv3x3`)
                 ):
         super().__init__()
-        self.conv_a, self.conv_b = nn.Conv2d(ch, ch, 3, padding=1), nn.Conv2d(ch, ch, 3, padding=1)
+        self.conv_a, self.conv_b = conv3x3(ch, ch, conv), conv3x3(ch, ch, conv)
         self.res_scale = res_scale
 
     def forward(self, x): return x + self.res_scale * self.conv_b(F.relu(self.conv_a(x)))
@@ -186,11 +225,12 @@ class ResidualSRPlus(nn.Module):
                  upsampling:str='pixel_shuffle', # or 'bilinear', 'nearest' (interpolate, then conv), or 'lr_pixel_shuffle'
                  res_scale:float=1.0, # scale of each block's residual branch
                  noise_channels:int=0, # extra input channels for a noise map (diverse SR)
+                 conv:str='plain', # the blocks' 3x3 convs: 'plain', or 'expanded' to train them over-parameterised (`collapse` to ship)
                 ):
         super().__init__()
         self.noise_channels = noise_channels
         self.head = nn.Conv2d(3 + noise_channels, width, 3, padding=1)
-        self.body = nn.Sequential(*[EDSRBlock(width, res_scale) for _ in range(blocks)], nn.Conv2d(width, width, 3, padding=1))
+        self.body = nn.Sequential(*[EDSRBlock(width, res_scale, conv) for _ in range(blocks)], nn.Conv2d(width, width, 3, padding=1))
         if upsampling == 'lr_pixel_shuffle':  # one conv at LR resolution to 3 x 16 channels, then PixelShuffle(4)
             self.upsample, self.tail = nn.Identity(), nn.Sequential(nn.Conv2d(width, 3 * 16, 3, padding=1), nn.PixelShuffle(4))
         else:
@@ -203,6 +243,20 @@ class ResidualSRPlus(nn.Module):
         x = self.head(with_noise(lr, noise, self.noise_channels))
         x = self.upsample(x + self.body(x))  # long skip over the body, as in EDSR
         return bicubic_upsample(lr) + self.tail(x)
+
+# %% ../nbs/04_models.ipynb #d0a6b2c1
+def collapse(model:nn.Module, # a registered model; with `conv='expanded'` it is collapsed, else returned as it is
+            ) -> nn.Module:
+    "The plain model (`conv='plain'`) computing what `model` computes: every `ExpandedConv3x3` replaced by its kernel."
+    spec = getattr(model, 'spec', None)
+    if spec is None or spec['config'].get('conv', 'plain') == 'plain': return model
+    plain = build_model(spec['name'], **{**spec['config'], 'conv': 'plain'})
+    state = {k: v for k, v in model.state_dict().items() if k in plain.state_dict()}
+    for name, m in model.named_modules():
+        if isinstance(m, ExpandedConv3x3): state[f'{name}.weight'], state[f'{name}.bias'] = m.weight.detach(), m.bias.detach()
+    plain.load_state_dict(state)  # strict: every plain parameter is accounted for
+    return plain.train(model.training)
+
 
 # %% ../nbs/04_models.ipynb #5f5bfe5b
 @register_model()
