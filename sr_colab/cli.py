@@ -113,7 +113,7 @@ def upscale_cli(input:str, # image file or folder of images
                 output:str, # output file (its extension picks the format: png, jpg, webp, tif, bmp) or folder
                 model:str=None, # a model file (save_model), or a shipped model: x4-real, x4-bicubic... (default: the one for photos)
                 seed:int=0, # seed of the private noise generator: the same seed gives the same output
-                noise:float=0.0, # noise strength (0: deterministic; 1: a cIMLE model's trained noise)
+                noise:float=0.0, # noise strength (0: deterministic; 1: a noise-map model's trained noise)
                 consistency:str='', # make degrade(output) == input exactly: nearest, bicubic, area, bilinear ('' : off)
                 tile:int=0, # core tile size in LR pixels for large images (0: automatic)
                 device:str='', # 'cpu', 'cuda' or 'mps' ('' : the best available)
