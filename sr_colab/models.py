@@ -150,10 +150,10 @@ class ExpandedConv3x3(nn.Module):
     reparameterised = True  # init_relu_convs re-draws its factors as it re-draws a Conv2d
     def __init__(self, ch_in:int, # input channels
                  ch_out:int, # output channels
-                 gain:int=2, # the expansion: the inner 3x3 runs at gain x ch_in channels (SPAN uses 2)
+                 expansion:int=2, # the inner 3x3 runs at expansion x ch_in channels (SPAN uses 2)
                 ):
         super().__init__()
-        mid = gain * ch_in
+        mid = expansion * ch_in
         self.expand, self.core = nn.Parameter(torch.empty(mid, ch_in)), nn.Parameter(torch.empty(mid, mid, 3, 3))
         self.squeeze, self.skip = nn.Parameter(torch.empty(ch_out, mid)), nn.Parameter(torch.empty(ch_out, ch_in))
         self.bias = nn.Parameter(torch.empty(ch_out))
