@@ -49,7 +49,7 @@ RECIPES = {
                       purpose="the course grader's LR (Pillow nearest: HR pixel (4i+2, 4j+2)); use with exact LR consistency"),
     # x4-grader taught to use a noise map: its weights start the run, the 4 noise channels start near zero, and
     # sr_colab.diverse.TargetDiversityLoss trains what the grader scores (each seed's L1) with two seeds' outputs held
-    # 0.06 apart, so unit noise is the grader's diversity and the noise goes where the answer is uncertain
+    # 0.06 apart, so unit noise is the grader's diversity; SSIM in each sample's loss keeps the variation off flat areas
     # (the first release used per-patch cIMLE, whose unit noise varied too little: see diverse_release.md's history)
     'x4-diverse': dict(degradation='grader', minutes=24, model='ResidualSRPlus', config=dict(width=32, blocks=8, noise_channels=4),
                        init='x4-grader', loss=dict(kind='target_diversity', target=0.06, weight=50.0, ssim=0.1), crop=64, batch=8, lr=5e-4,
@@ -77,7 +77,7 @@ def start_from(model, name, seed):
 def l1_ssim(ssim_weight):
     """Each sample's L1 plus `ssim_weight` x (1 - the grader's SSIM): SSIM forgives variation where the truth varies
     (its contrast term) and punishes it where the truth is flat, so diversity goes to texture and edges, not specks
-    on skin (measured: with L1 alone the diversity gathered in bright specks, diverse_release.md)."""
+    on skin (measured: with L1 alone the diversity gathered in bright specks; README Limits)."""
     from sr_colab.metrics import grader_ssim
     if not ssim_weight: return torch.nn.functional.l1_loss
     return lambda sr, hr: torch.nn.functional.l1_loss(sr, hr) + ssim_weight * (1 - grader_ssim(sr, hr).mean())
