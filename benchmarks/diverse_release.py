@@ -42,12 +42,12 @@ def measure(fn, crops):
     v = grade(fn, crops, perceptual=None, verbose=False, progress=False).values
     return {k: float(v[k]) for k in ('l1', 'ssim', 'diversity', 'consistency')}
 
-def at_diversity(sweep, d):
-    "L1 and SSIM of a swept baseline read at diversity `d` by linear interpolation between the bracketing strengths."
+def at_diversity(sweep, d, keys=('l1', 'ssim')):
+    "`keys` of a swept baseline read at diversity `d` by linear interpolation between the bracketing strengths."
     sweep = sorted(sweep, key=lambda r: r['diversity'])
     ds = [r['diversity'] for r in sweep]
     if not ds[0] <= d <= ds[-1]: raise RuntimeError(f"diversity {d:.4f} is outside the sweep ({ds[0]:.4f}..{ds[-1]:.4f}): widen it")
-    return {k: float(np.interp(d, ds, [r[k] for r in sweep])) for k in ('l1', 'ssim')}
+    return {k: float(np.interp(d, ds, [r[k] for r in sweep])) for k in keys}
 
 def train_seed(seed, images):
     "One more run of x4-diverse's recipe with another seed (its own folder; resumes if a run was cut)."
@@ -104,7 +104,7 @@ def main():
         print(f"seed {seed}: strength {strength:.2f}, L1 {m['l1']:.4f} SSIM {m['ssim']:.4f} diversity {m['diversity']:.4f}; "
               + '; '.join(f"{n}: L1 {b['l1']:.4f} ({100 * runs[-1]['margin'][n]:+.1f}%)" for n, b in base.items()), flush=True)
     d0 = runs[0]['diversity']  # the baselines in the picture at the shipped model's measured diversity
-    at = lambda sweep: float(np.interp(d0, [r['diversity'] for r in sweep], [r['strength'] for r in sweep]))
+    at = lambda sweep: at_diversity(sweep, d0, ('strength',))['strength']
     windows = [(heldout[0], (96, 64, 192, 160)), (heldout[4], (0, 150, 96, 246))]  # baby's skin and nose; baboon's whiskers and fur
     seeds_picture(shipped, windows, runs[0]['strength'],
                   {'input noise': grader_function(plain, noise=at(sweeps['input noise on x4-grader']), mode='input'),

@@ -74,14 +74,6 @@ def start_from(model, name, seed):
         else: raise ValueError(f"{name}'s {key} {tuple(value.shape)} does not fit {tuple(ours[key].shape)}")
     model.load_state_dict(ours)
 
-def l1_ssim(ssim_weight):
-    """Each sample's L1 plus `ssim_weight` x (1 - the grader's SSIM): SSIM forgives variation where the truth varies
-    (its contrast term) and punishes it where the truth is flat, so diversity goes to texture and edges, not specks
-    on skin (measured: with L1 alone the diversity gathered in bright specks; README Limits)."""
-    from sr_colab.metrics import grader_ssim
-    if not ssim_weight: return torch.nn.functional.l1_loss
-    return lambda sr, hr: torch.nn.functional.l1_loss(sr, hr) + ssim_weight * (1 - grader_ssim(sr, hr).mean())
-
 def make_loss(recipe):
     spec = recipe.get('loss')
     if spec is None: return torch.nn.functional.l1_loss
@@ -89,8 +81,10 @@ def make_loss(recipe):
         from sr_colab.diverse import PatchCIMLELoss
         return PatchCIMLELoss(samples=spec['samples'], patch=spec['patch'], seed=recipe['seed'])
     if spec['kind'] == 'target_diversity':  # the grader's trade-off: every seed's L1 at a set diversity (05b_diverse)
-        from sr_colab.diverse import TargetDiversityLoss
-        return TargetDiversityLoss(target=spec['target'], weight=spec['weight'], seed=recipe['seed'], loss_fn=l1_ssim(spec.get('ssim', 0)))
+        from sr_colab.diverse import TargetDiversityLoss, L1SSIMLoss
+        strengths = tuple(spec['strengths']) if 'strengths' in spec else None
+        return TargetDiversityLoss(target=spec['target'], weight=spec['weight'], seed=recipe['seed'],
+                                   loss_fn=L1SSIMLoss(spec.get('ssim', 0)), strengths=strengths)
     raise ValueError(f"unknown loss {spec!r}")
 
 def make_trainer(name, recipe, images, folder, session_minutes, anchors=None):

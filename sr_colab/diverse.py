@@ -14,7 +14,7 @@ from .core import make_generator
 # %% auto #0
 __all__ = ['NOISE_MODES', 'MAP_NOISE', 'INPUT_NOISE', 'draw_noise', 'noise_mode', 'noise_inputs', 'sample', 'default_noise',
            'pixel_distance', 'feature_distance', 'cimle_step', 'CIMLELoss', 'patch_cimle_step', 'PatchCIMLELoss',
-           'target_diversity_step', 'TargetDiversityLoss']
+           'target_diversity_step', 'TargetDiversityLoss', 'L1SSIMLoss']
 
 # %% ../nbs/05b_diverse.ipynb #7c7fec9e
 def draw_noise(shape:tuple, # shape of the noise tensor
@@ -203,16 +203,22 @@ def target_diversity_step(model:nn.Module, # a noise-conditioned model: model(lr
                           weight:float=50.0, # of the squared shortfall below `target`
                           loss_fn=F.l1_loss, # loss(sr, hr) of each sample
                           generator:torch.Generator|None=None, # private CPU generator for the noise
+                          strengths:tuple|None=None, # (lo, hi): the batch's noise and target scaled by s ~ U(lo, hi); None: 1
                          ) -> tuple:
-    "`(loss, spread)`: `loss_fn` over two seeded samples per image plus `weight * relu(target - spread)**2`."
+    "`(loss, spread)`: `loss_fn` over two seeded samples per image plus `weight * relu(s * target - spread)**2`."
     channels = getattr(model, 'noise_channels', 0) or 0
     if channels == 0: raise ValueError("target_diversity_step needs a model built with noise_channels > 0")
     if target < 0 or weight < 0: raise ValueError(f"target and weight must be >= 0, got target={target}, weight={weight}")
-    n = lr.shape[0]
-    noise = draw_noise((2 * n, channels, *lr.shape[-2:]), generator, lr.device, lr.dtype)
+    if strengths is not None and not 0 <= strengths[0] <= strengths[1]:
+        raise ValueError(f"strengths must be (lo, hi) with 0 <= lo <= hi, got {strengths}")
+    n, s = lr.shape[0], 1.0
+    if generator is None: generator = make_generator(None)
+    if strengths is not None:  # drawn before the noise, from the same generator: a resumed run draws the same
+        s = strengths[0] + (strengths[1] - strengths[0]) * torch.rand((), generator=generator).item()
+    noise = s * draw_noise((2 * n, channels, *lr.shape[-2:]), generator, lr.device, lr.dtype)
     out = model(torch.cat([lr, lr]), noise)  # both samples in one batch: one forward, one backward
     spread = (out[:n] - out[n:]).abs().mean()
-    return loss_fn(out, torch.cat([hr, hr])) + weight * F.relu(target - spread) ** 2, spread
+    return loss_fn(out, torch.cat([hr, hr])) + weight * F.relu(s * target - spread) ** 2, spread
 
 class TargetDiversityLoss:
     "The grader's trade-off as a loss object: `loss = TargetDiversityLoss(target=0.06)(model, lr, hr)`."
@@ -221,12 +227,26 @@ class TargetDiversityLoss:
                  weight:float=50.0, # of the squared shortfall below `target`
                  loss_fn=F.l1_loss, # loss of each sample
                  seed:int|None=0, # seeds the private noise generator (a Trainer checkpoints it): a run is reproducible
+                 strengths:tuple|None=None, # (lo, hi): train every noise strength in the range, see `target_diversity_step`
                 ):
-        self.target, self.weight, self.loss_fn = target, weight, loss_fn
+        self.target, self.weight, self.loss_fn, self.strengths = target, weight, loss_fn, strengths
         self.generator = make_generator(seed)
         self.last_spread = None   # the last batch's mean distance between its two samples, for diagnostics
 
     def __call__(self, model, lr, hr):
-        loss, self.last_spread = target_diversity_step(model, lr, hr, self.target, self.weight, self.loss_fn, self.generator)
+        loss, self.last_spread = target_diversity_step(model, lr, hr, self.target, self.weight, self.loss_fn,
+                                                       self.generator, self.strengths)
         return loss
 
+
+# %% ../nbs/05b_diverse.ipynb #a8d3e9f0
+class L1SSIMLoss:
+    "`l1(sr, hr) + ssim_weight * (1 - grader SSIM)`, averaged over the batch: each sample's loss for `TargetDiversityLoss`."
+    def __init__(self, ssim_weight:float=0.1): # 0: plain L1
+        if ssim_weight < 0: raise ValueError(f"ssim_weight must be >= 0, got {ssim_weight}")
+        self.ssim_weight = ssim_weight
+    def __repr__(self): return f"L1SSIMLoss(ssim_weight={self.ssim_weight})"
+    def __call__(self, sr, hr):
+        from sr_colab.metrics import grader_ssim  # the grader's own SSIM, so training and scoring agree
+        loss = F.l1_loss(sr, hr)
+        return loss + self.ssim_weight * (1 - grader_ssim(sr, hr).mean()) if self.ssim_weight else loss

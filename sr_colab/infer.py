@@ -20,9 +20,9 @@ from .degrade import DOWNSAMPLERS, nearest_downsample, upsample
 from .diverse import noise_inputs, noise_mode, draw_noise
 
 # %% auto #0
-__all__ = ['MAX_PIXELS', 'OUTPUT_FORMATS', 'SAVE_OPTIONS', 'enforce_consistency', 'tiled_forward', 'stream_tiles',
-           'upscale_tensor', 'upscale_image', 'load_lr', 'output_format', 'save_image', 'UpscaleError', 'batch_name',
-           'upscale', 'upscale_command']
+__all__ = ['ASYMMETRIC_DEGRADATIONS', 'MAX_PIXELS', 'OUTPUT_FORMATS', 'SAVE_OPTIONS', 'enforce_consistency', 'tiled_forward',
+           'stream_tiles', 'upscale_tensor', 'upscale_image', 'SelfEnsemble', 'load_lr', 'output_format', 'save_image',
+           'UpscaleError', 'batch_name', 'upscale', 'upscale_command']
 
 # %% ../nbs/07_infer.ipynb #501acdef
 def enforce_consistency(sr:torch.Tensor, # (N, 3, H, W) SR output in [0, 1]
@@ -231,6 +231,36 @@ def upscale_image(model:nn.Module, # model(lr, noise) -> SR
         with torch.no_grad(): return stream_tiles(run, lr, tile, overlap, scale, batch, finish, progress)
     finally: model.train(was_training)
 
+# %% ../nbs/07_infer.ipynb #e2b3c4d5
+ASYMMETRIC_DEGRADATIONS = ('grader', 'nearest')  # their sampling phase changes under a mirror
+
+def _dihedral(t:torch.Tensor, k:int, flip:bool) -> torch.Tensor:
+    "Mirror the last axis when `flip`, then turn `k` quarter turns in the (H, W) plane."
+    return torch.rot90(t.flip(-1) if flip else t, k, (-2, -1))
+
+def _undo_dihedral(t:torch.Tensor, k:int, flip:bool) -> torch.Tensor:
+    t = torch.rot90(t, -k, (-2, -1))
+    return t.flip(-1) if flip else t
+
+class SelfEnsemble(nn.Module):
+    "`model`'s mean answer over the 8 flips and quarter turns of its input (and noise map), each turned back."
+    def __init__(self, model:nn.Module): # model(lr, noise) -> SR; a shipped model's card is checked
+        super().__init__()
+        degradation = (getattr(model, 'card', None) or {}).get('degradation')
+        if degradation in ASYMMETRIC_DEGRADATIONS:
+            raise ValueError(f"self-ensemble would blur a model trained on {degradation!r} LR: that downsampling keeps "
+                             "an off-centre pixel of each block, and a mirror moves it; use the model alone")
+        self.model, self.noise_channels = model, getattr(model, 'noise_channels', 0)
+        if hasattr(model, 'card'): self.card = model.card
+
+    def forward(self, lr:torch.Tensor, noise:torch.Tensor|None=None) -> torch.Tensor:
+        total = 0
+        for flip in (False, True):
+            for k in range(4):
+                z = None if noise is None else _dihedral(noise, k, flip)
+                total = total + _undo_dihedral(self.model(_dihedral(lr, k, flip), z), k, flip)
+        return total / 8
+
 # %% ../nbs/07_infer.ipynb #e16edbdc
 MAX_PIXELS = 25_000_000  # input pixels: a 24-megapixel camera photo; its 4x output is 1.2 GB of 8-bit RGB
 
@@ -343,6 +373,7 @@ def upscale_command(input:str, # image file or folder of images
                     tile:int=0, # core tile size in LR pixels (0: automatic)
                     device:str='', # cpu, cuda, mps ('' : the best available)
                     max_pixels:int=MAX_PIXELS, # refuse larger inputs before decoding them (0: no limit)
+                    self_ensemble:bool=False, # average the 8 flips and turns of the input (`SelfEnsemble`): 8x the time
                    ) -> Path:
     "Super-resolve `input` into `output` with `model` (default: the shipped model for photos)."
     from sr_colab.pretrained import resolve_model
@@ -350,5 +381,6 @@ def upscale_command(input:str, # image file or folder of images
     if not Path(input).exists(): raise FileNotFoundError(f"no such image or folder: {input}")
     if not Path(input).is_dir(): output_format(_out_path(Path(input), output))  # before loading the model
     net = resolve_model(model, pick_device(device or None))
+    if self_ensemble: net = SelfEnsemble(net)
     return upscale(net, input, seed=seed, noise=noise, output=output, consistency=consistency or None, tile=tile or None,
                    max_pixels=max_pixels or None)
