@@ -49,10 +49,13 @@ RECIPES = {
                       purpose="the course grader's LR (Pillow nearest: HR pixel (4i+2, 4j+2)); use with exact LR consistency"),
     # x4-grader taught to use a noise map: its weights start the run, the 4 noise channels start near zero, and
     # sr_colab.diverse.TargetDiversityLoss trains what the grader scores (each seed's L1) with two seeds' outputs held
-    # 0.06 apart, so unit noise is the grader's diversity; SSIM in each sample's loss keeps the variation off flat areas
-    # (the first release used per-patch cIMLE, whose unit noise varied too little: see diverse_release.md's history)
+    # 0.06 apart at unit noise, and s * 0.06 apart at each batch's strength s in [0.5, 1.5], so the strength that gives
+    # the grader's diversity on whole pictures (1.07-1.22 for three seeds trained at unit noise only) is one it trained
+    # at; SSIM in each sample's loss keeps the variation off flat areas (the first release used per-patch cIMLE, whose
+    # unit noise varied too little: see diverse_release.md's history)
     'x4-diverse': dict(degradation='grader', minutes=24, model='ResidualSRPlus', config=dict(width=32, blocks=8, noise_channels=4),
-                       init='x4-grader', loss=dict(kind='target_diversity', target=0.06, weight=50.0, ssim=0.1), crop=64, batch=8, lr=5e-4,
+                       init='x4-grader', loss=dict(kind='target_diversity', target=0.06, weight=50.0, ssim=0.1, strengths=(0.5, 1.5)),
+                       crop=64, batch=8, lr=5e-4,
                        warmup=100, ema=0.999, grad_clip=1.0, seed=0,
                        purpose="seed-driven diversity for the grader's LR (the Preview sliders): noise map strength sets the diversity"),
 }

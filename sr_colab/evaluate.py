@@ -15,7 +15,7 @@ import torch.nn as nn
 from PIL import Image, ImageDraw
 from tqdm.auto import tqdm
 from .core import pick_device, atomic_write, atomic_write_text, make_generator, shared_dir
-from .data import IMAGE_SUFFIXES, load_rgb, image_to_tensor, tensor_to_image
+from .data import IMAGE_SUFFIXES, centre_crop, load_rgb, image_to_tensor, tensor_to_image
 from .degrade import degrade, upsample, DOWNSAMPLERS
 from .metrics import psnr, psnr_y, ssim_y, grader_ssim, l1, lr_consistency, perceptual_distance, vgg16_features
 
@@ -105,10 +105,6 @@ def _y_scores(sr:torch.Tensor, hr:torch.Tensor, border:int, gray:bool) -> dict:
     return dict(psnr_y=psnr_y(sr, hr, border, gray).item(), ssim_y=ssim_y(sr, hr, border, gray).item())
 
 # %% ../nbs/08_evaluate.ipynb #e9aeccb7
-def _crop_center(im:Image.Image, size:int) -> Image.Image:
-    w, h = im.size; s = min(size, w, h)
-    return im.crop(((w - s) // 2, (h - s) // 2, (w - s) // 2 + s, (h - s) // 2 + s))
-
 def image_grid(rows:list, # per image: (name, [(label, PIL image), ...]) with equal-sized images
                tile:int=160, # side of each tile in pixels
               ) -> Image.Image:
@@ -204,7 +200,9 @@ def evaluate(model_or_name, # a key of BASELINES, an nn.Module, or a callable lr
         rows.append(dict(image=image_name, width=hr.shape[-1], height=hr.shape[-2], gray=gray,
                          **_scores(sr, hr, lr, gray, border, scale, degradation, extractor), seconds=seconds))
         if len(tiles) < grid_images:
-            crop = lambda t: _crop_center(tensor_to_image(t), 192 if t.shape[-1] > 64 else 48)
+            def crop(t):  # a square from the middle (a short image's whole height), so no tile is stretched
+                im = tensor_to_image(t)
+                return centre_crop(im, min(192 if t.shape[-1] > 64 else 48, *im.size))
             tiles.append((image_name, [('LR', crop(upsample(lr, scale, 'nearest'))), ('SR', crop(sr)), ('HR', crop(hr))]))
     summary = {k: float(np.nanmean([r[k] for r in rows])) if not all(math.isnan(r[k]) for r in rows) else math.nan
                for k in (*METRIC_COLUMNS, 'seconds')}
