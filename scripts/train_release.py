@@ -8,8 +8,10 @@ runs_dir()/release/NAME, exactly as a Colab user continues after a disconnect. W
     sr_colab/assets/pretrained/NAME.safetensors   the weights (metadata: architecture, config, scale)
     sr_colab/assets/pretrained/NAME.json          the model card: recipe, data, steps, time, machine, sessions, scores, sha256,
                                                   and the run's clock anchors
-Reproduce a shipped model bit for bit (same machine kind and thread count) by replaying its card's clock:
+Reproduce a shipped model bit for bit (same machine kind and thread count) by replaying its card's clock and recipe:
     .venv/bin/python scripts/train_release.py x4-bicubic --replay sr_colab/assets/pretrained/x4-bicubic.json
+(each card's `reproduce` line does this with the code the model was trained with: the card is copied out first, because
+the commit that trained a model holds an older card or none).
 The learning rate follows the fraction of the training-time budget spent (sr_colab.train.TrainingClock), so a slow or
 busy minute changes how many steps the run takes, never how it anneals.
 """
@@ -169,6 +171,12 @@ def git_commit():
     try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     except Exception: return None
 
+def reproduce_command(name, threads, commit):
+    "Replay the shipped card with the code that trained it: copy the card out first (the training commit holds an older card or none)."
+    return (f"cp sr_colab/assets/pretrained/{name}.json /tmp/{name}.card.json && git checkout {commit} && "
+            f".venv/bin/python scripts/train_release.py {name} --threads {threads} --replay /tmp/{name}.card.json"
+            "  # same machine kind and thread count: same weights, bit for bit")
+
 def write_release(name, recipe, trainer, files, threads, load):
     model = collapse(trainer.ema.model.eval())  # the net that runs: expanded convs (if the recipe trains them) as plain 3x3s
     weights = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
@@ -184,8 +192,7 @@ def write_release(name, recipe, trainer, files, threads, load):
                 python=platform.python_version(), code_commit=git_commit(),
                 command=f"flock /tmp/sr_colab_bench.lock .venv/bin/python scripts/train_release.py {name} --threads {threads} --session-minutes 25"
                         "  # exit 75: not done, run it again",
-                reproduce=f"git checkout {git_commit()} && .venv/bin/python scripts/train_release.py {name} --threads {threads} "
-                          f"--replay sr_colab/assets/pretrained/{name}.json  # same machine kind and thread count: same weights, bit for bit",
+                reproduce=reproduce_command(name, threads, git_commit()),
                 weights=path.name, sha256=sha, weights_digest=state_digest(weights), finished=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()),
                 clock_anchors=trainer.clock.anchors)
     return path, card
@@ -196,7 +203,7 @@ def main():
     p.add_argument('--session-minutes', type=float, default=None, help="stop this process after this long (resume by running again)")
     p.add_argument('--threads', type=int, default=1, help='torch threads (a bitwise replay needs the same count)')
     p.add_argument('--replay', default=None, help="a model card: replay its clock anchors in a fresh folder and compare sha256")
-    p.add_argument('--score-only', action='store_true', help="re-score the shipped weights and rewrite the card's scores")
+    p.add_argument('--score-only', action='store_true', help="re-score the shipped weights and rewrite the card's scores and reproduce line")
     p.add_argument('--resave', action='store_true', help="rewrite the shipped weights with save_model (same tensors) and the card's sha256")
     args = p.parse_args()
     torch.set_num_threads(args.threads)
@@ -214,9 +221,15 @@ def main():
         card_path = OUT/f'{name}.json'
         card = json.loads(card_path.read_text())
         finish_card(card, load_pretrained(name), recipe, root)
+        card['reproduce'] = reproduce_command(name, card['threads'], card['code_commit'])
         atomic_write_text(card_path, json.dumps(card, indent=1) + '\n'); print(json.dumps(card['scores'], indent=1)); return
     files, images = training_images(root)
-    anchors = json.loads(Path(args.replay).read_text())['clock_anchors'] if args.replay else None
+    anchors = None
+    if args.replay:  # the card's own recipe and clock: the replay trains what the card says, whatever RECIPES says now
+        card = json.loads(Path(args.replay).read_text())
+        anchors, recipe = card['clock_anchors'], {**card['recipe'], 'purpose': card['purpose']}
+        if json.loads(json.dumps(recipe)) != json.loads(json.dumps(RECIPES[name])):
+            print(f"{name}: replaying the card's recipe, which differs from RECIPES[{name!r}] in this checkout")
     folder = runs_dir()/'release'/(name + ('-replay' if args.replay else ''))
     trainer = make_trainer(name, recipe, images, folder, args.session_minutes, anchors)
     trainer.fit()
@@ -224,7 +237,6 @@ def main():
         print(f"{name}: stopped at step {trainer.step} ({100 * trainer.fraction_done():.1f}% of the training time); "
               f"run the same command again to continue"); sys.exit(75)  # EX_TEMPFAIL: not done yet
     if args.replay:  # the tensors, not the file: safetensors writes its metadata in no fixed order
-        card = json.loads(Path(args.replay).read_text())
         digest = state_digest({k: v.detach().cpu().contiguous() for k, v in trainer.ema.model.state_dict().items()})
         same = digest == card['weights_digest']
         print(f"replayed {trainer.step} steps: weights digest {digest} {'==' if same else '!='} the card's {card['weights_digest']}")
