@@ -244,9 +244,14 @@ def _undo_dihedral(t:torch.Tensor, k:int, flip:bool) -> torch.Tensor:
 
 class SelfEnsemble(nn.Module):
     "`model`'s mean answer over the 8 flips and quarter turns of its input (and noise map), each turned back."
-    def __init__(self, model:nn.Module): # model(lr, noise) -> SR; a shipped model's card is checked
+    def __init__(self, model:nn.Module, # model(lr, noise) -> SR
+                 degradation:str|None=None, # the LR it was trained on; default: its card's (every shipped model has one)
+                ):
         super().__init__()
-        degradation = (getattr(model, 'card', None) or {}).get('degradation')
+        degradation = degradation or (getattr(model, 'card', None) or {}).get('degradation')
+        if degradation is None:  # a model file of one's own carries no card: say what cannot be checked
+            warnings.warn("SelfEnsemble cannot check what this model was trained on (no card): on a model trained on "
+                          f"{' or '.join(map(repr, ASYMMETRIC_DEGRADATIONS))} LR it blurs; pass degradation= to check", stacklevel=2)
         if degradation in ASYMMETRIC_DEGRADATIONS:
             raise ValueError(f"self-ensemble would blur a model trained on {degradation!r} LR: that downsampling keeps "
                              "an off-centre pixel of each block, and a mirror moves it; use the model alone")
