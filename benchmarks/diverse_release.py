@@ -15,7 +15,7 @@ protocol (PIL-nearest LR, LR pixels re-imposed, no perceptual test):
 3. The margin is 1 - L1(x4-diverse) / L1(baseline at equal diversity); the issue's bar is >= 5% for every seed.
 A picture shows seeds of the shipped model on a smooth and a textured crop, where they differ, and the baselines at the same diversity.
 
-Run under the shared lock (two trainings of the recipe's minutes, 24 now, and about 10 minutes of sweeps):
+Run under the shared lock (two trainings of the recipe's minutes, 48 now, and about 10 minutes of sweeps):
     flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/diverse_release.py
 Writes benchmarks/results/diverse_release.{md,json} and docs/diverse_seeds.png.
 """

@@ -55,7 +55,7 @@ RECIPES = {
     # the grader's diversity on whole pictures (1.07-1.22 for three seeds trained at unit noise only) is one it trained
     # at; SSIM in each sample's loss keeps the variation off flat areas (the first release used per-patch cIMLE, whose
     # unit noise varied too little: see diverse_release.md's history)
-    'x4-diverse': dict(degradation='grader', minutes=24, model='ResidualSRPlus', config=dict(width=32, blocks=8, noise_channels=4),
+    'x4-diverse': dict(degradation='grader', minutes=48, model='ResidualSRPlus', config=dict(width=32, blocks=8, noise_channels=4),
                        init='x4-grader', loss=dict(kind='target_diversity', target=0.06, weight=50.0, ssim=0.1, strengths=(0.5, 1.5)),
                        crop=64, batch=8, lr=5e-4,
                        warmup=100, ema=0.999, grad_clip=1.0, seed=0,
