@@ -4,9 +4,13 @@
 Markdown cells are copied as they are; code cells become ```python blocks; `#|` directive lines are
 dropped and cells marked `#| hide` are left out. A markdown line `{{< include PATH >}}` (Quarto's
 syntax, PATH relative to nbs/) is replaced by that file's text, its headings nested two levels
-deeper, which is how benchmark results written by scripts reach the README. `--check` changes nothing and exits 1 if README.md is stale.
+deeper, which is how benchmark results written by scripts reach the README. A number quoted in prose
+comes from a results file the same way, never typed in: `{{< value PATH KEYS FORMAT >}}` (PATH relative to
+nbs/, KEYS a '/'-separated path into its JSON with list indices as numbers, FORMAT a Python format spec;
+quote an argument that holds spaces) is replaced by that value, formatted. `--check` changes nothing and
+exits 1 if README.md is stale, so a rerun benchmark that moves a quoted number fails the sync check.
 """
-import argparse, json, re, sys
+import argparse, json, re, shlex, sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,9 +20,24 @@ HEADER = '<!-- Generated from nbs/index.ipynb by scripts/make_readme.py: edit th
 def _directives(lines):
     return [l for l in lines if l.startswith('#|')], [l for l in lines if not l.startswith('#|')]
 
+VALUE = re.compile(r'\{\{<\s*value\s+(.+?)\s*>\}\}')
+
+def _value(args, nbs):
+    "The text for one `{{< value PATH KEYS FORMAT >}}`; exits naming the file and key when either is missing."
+    path, keys, *fmt = shlex.split(args)
+    file = (nbs / path).resolve()
+    if not file.is_file(): sys.exit(f"make_readme: {file} (quoted in nbs/index.ipynb) does not exist")
+    value = json.loads(file.read_text())
+    for key in keys.split('/'):
+        try: value = value[int(key)] if isinstance(value, list) else value[key]
+        except (KeyError, IndexError, ValueError, TypeError):
+            sys.exit(f"make_readme: {file} has no {keys!r} (no {key!r} there), quoted in nbs/index.ipynb")
+    return format(value, fmt[0] if fmt else '')
+
 def _markdown(src, nbs):
     out = []
     for line in src.split('\n'):
+        line = VALUE.sub(lambda m: _value(m.group(1), nbs), line)
         m = INCLUDE.match(line.strip())
         if not m: out.append(line); continue
         path = (nbs / m.group(1)).resolve()
