@@ -10,6 +10,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .core import make_generator
+from .metrics import grader_ssim, vgg16_features
 
 # %% auto #0
 __all__ = ['NOISE_MODES', 'MAP_NOISE', 'INPUT_NOISE', 'draw_noise', 'noise_mode', 'noise_inputs', 'sample', 'default_noise',
@@ -96,10 +97,7 @@ def _resolve_distance(distance, features):
     if distance == 'pixel': return pixel_distance
     if distance == 'vgg':
         if features is None:
-            from sr_colab import metrics
-            if not hasattr(metrics, 'vgg16_features'):
-                raise ValueError("distance='vgg' needs VGG-16 features: pass features=... (a callable image -> feature maps)")
-            features = metrics.vgg16_features()
+            features = vgg16_features()
         return feature_distance(features)
     raise ValueError(f"unknown cIMLE distance {distance!r}; use 'pixel', 'vgg' or a callable (sr, hr) -> (N,)")
 
@@ -241,12 +239,11 @@ class TargetDiversityLoss:
 
 # %% ../nbs/05b_diverse.ipynb #a8d3e9f0
 class L1SSIMLoss:
-    "`l1(sr, hr) + ssim_weight * (1 - grader SSIM)`, averaged over the batch: each sample's loss for `TargetDiversityLoss`."
+    "`l1(sr, hr) + ssim_weight * (1 - grader SSIM)` (the grader's own SSIM, so training and scoring agree), averaged over the batch: each sample's loss for `TargetDiversityLoss`."
     def __init__(self, ssim_weight:float=0.1): # 0: plain L1
         if ssim_weight < 0: raise ValueError(f"ssim_weight must be >= 0, got {ssim_weight}")
         self.ssim_weight = ssim_weight
     def __repr__(self): return f"L1SSIMLoss(ssim_weight={self.ssim_weight})"
     def __call__(self, sr, hr):
-        from sr_colab.metrics import grader_ssim  # the grader's own SSIM, so training and scoring agree
         loss = F.l1_loss(sr, hr)
         return loss + self.ssim_weight * (1 - grader_ssim(sr, hr).mean()) if self.ssim_weight else loss
