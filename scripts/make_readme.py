@@ -6,8 +6,9 @@ dropped and cells marked `#| hide` are left out. A markdown line `{{< include PA
 syntax, PATH relative to nbs/) is replaced by that file's text, its headings nested two levels
 deeper, which is how benchmark results written by scripts reach the README. A number quoted in prose
 comes from a results file the same way, never typed in: `{{< value PATH KEYS FORMAT >}}` (PATH relative to
-nbs/, KEYS a '/'-separated path into its JSON with list indices as numbers, FORMAT a Python format spec;
-quote an argument that holds spaces) is replaced by that value, formatted. `--check` changes nothing and
+nbs/, KEYS a '/'-separated path into its JSON, FORMAT a Python format spec; quote an argument that holds
+spaces) is replaced by that value, formatted. In a list, a key is an index, or `field=value[&field=value]`
+for the one element whose fields match (so a quote survives rows added to a results file). `--check` changes nothing and
 exits 1 if README.md is stale, so a rerun benchmark that moves a quoted number fails the sync check.
 """
 import argparse, json, re, shlex, sys
@@ -29,10 +30,23 @@ def _value(args, nbs):
     if not file.is_file(): sys.exit(f"make_readme: {file} (quoted in nbs/index.ipynb) does not exist")
     value = json.loads(file.read_text())
     for key in keys.split('/'):
+        if isinstance(value, list) and '=' in key:
+            found = [row for row in value if isinstance(row, dict) and all(_matches(row, c) for c in key.split('&'))]
+            if len(found) != 1: sys.exit(f"make_readme: {len(found)} rows of {file} match {key!r} (in {keys!r}); make it select one")
+            value = found[0]; continue
         try: value = value[int(key)] if isinstance(value, list) else value[key]
         except (KeyError, IndexError, ValueError, TypeError):
             sys.exit(f"make_readme: {file} has no {keys!r} (no {key!r} there), quoted in nbs/index.ipynb")
     return format(value, fmt[0] if fmt else '')
+
+def _matches(row, condition):
+    "Whether `row[field]` equals the text after '=' (as a number when the field is one: 'minutes=30' matches 30.0)."
+    field, _, want = condition.partition('=')
+    have = row.get(field)
+    if isinstance(have, (int, float)) and not isinstance(have, bool):
+        try: return have == float(want)
+        except ValueError: return False
+    return str(have) == want
 
 def _markdown(src, nbs):
     out = []
