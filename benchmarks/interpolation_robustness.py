@@ -123,7 +123,8 @@ def main(argv=None):
     shown = 'butterfly.png' if 'butterfly.png' in names else names[0]
     grid = picture(upscalers, sets, shown)
     atomic_write(out.with_suffix('.png'), lambda f: grid.save(f, format='PNG'))
-    docs = Path(__file__).resolve().parent.parent/'docs'/'interpolation_robustness.jpg'  # the README's copy: small enough to commit
+    # the README's copy, small enough to commit, named after the results so a run with --out beside the default keeps both
+    docs = Path(__file__).resolve().parent.parent/'docs'/f'{out.name}.jpg'
     atomic_write(docs, lambda f: grid.convert('RGB').save(f, format='JPEG', quality=88))
     cmd = 'flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/interpolation_robustness.py ' + ' '.join(argv if argv is not None else sys.argv[1:])
     lines = [f"# Interpolation robustness{' (a SMOKE run: budget far too small to read anything into)' if args.minutes < 1 else ''}", '',
@@ -144,10 +145,10 @@ def main(argv=None):
         lines += ['', "All modes against each mode's specialist (the specialist's Y-PSNR minus the all-modes model's, on that "
                   "mode's LR; the goal is at most 0.3 dB): " + '; '.join(f"{k}: {g:+.2f} dB" for k, g in gaps.items()) +
                   f" -> {'met' if max(gaps.values()) <= 0.3 else 'NOT met'}."]
-    lines += ['', f"Picture: `docs/interpolation_robustness.jpg` ({shown}; one row per model, one column per LR kind).", '',
+    lines += ['', f"Picture: `docs/{docs.name}` ({shown}; one row per model, one column per LR kind).", '',
               f"Command: `{cmd}`", f"Machine: {describe_machine('cpu', load)}; total {(time.time() - start) / 60:.1f} min.", '']
     atomic_write_text(out.with_suffix('.md'), '\n'.join(lines))
-    atomic_write_text(out.with_suffix('.json'), json.dumps(dict(args=vars(args), images=names, rows=rows, torch=torch.__version__,
+    atomic_write_text(out.with_suffix('.json'), json.dumps(dict(args=vars(args), images=names, rows=rows, gaps=gaps, torch=torch.__version__,
                                                                 python=platform.python_version(), machine=describe_machine('cpu', load)), indent=1))
     print('\n'.join(lines))
 
