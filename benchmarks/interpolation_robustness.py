@@ -17,7 +17,7 @@ Run it under the shared benchmark lock:
 A smoke test (numbers meaningless): --minutes 0.3 --out /tmp/interp_smoke
 """
 from __future__ import annotations
-import argparse, json, math, platform, sys, tempfile, time
+import argparse, json, math, platform, shlex, sys, tempfile, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -126,7 +126,7 @@ def main(argv=None):
     # the README's copy, small enough to commit, named after the results so a run with --out beside the default keeps both
     docs = Path(__file__).resolve().parent.parent/'docs'/f'{out.name}.jpg'
     atomic_write(docs, lambda f: grid.convert('RGB').save(f, format='JPEG', quality=88))
-    cmd = 'flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/interpolation_robustness.py ' + ' '.join(argv if argv is not None else sys.argv[1:])
+    cmd = 'flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/interpolation_robustness.py ' + shlex.join(argv if argv is not None else sys.argv[1:])  # quoted: --config holds JSON
     lines = [f"# Interpolation robustness{' (a SMOKE run: budget far too small to read anything into)' if args.minutes < 1 else ''}", '',
              f"{args.model} {config}, L1 on {args.crop}px HR crops of T91 + General100, batch {args.batch}, Adam {args.lr:g} with cosine "
              f"decay, seed {args.seed}; **{args.minutes:g} CPU-minutes of training per model** ({args.threads} torch threads). "
