@@ -12,6 +12,7 @@ for the one element whose fields match (so a quote survives rows added to a resu
 exits 1 if README.md is stale, so a rerun benchmark that moves a quoted number fails the sync check.
 """
 import argparse, json, re, shlex, sys
+from functools import lru_cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,12 +24,17 @@ def _directives(lines):
 
 VALUE = re.compile(r'\{\{<\s*value\s+(.+?)\s*>\}\}')
 
+@lru_cache(maxsize=None)
+def _load_json(file:Path):
+    "A results file or card, parsed once however many numbers the README quotes from it (callers only read it)."
+    return json.loads(file.read_text())
+
 def _value(args, nbs):
     "The text for one `{{< value PATH KEYS FORMAT >}}`; exits naming the file and key when either is missing."
     path, keys, *fmt = shlex.split(args)
     file = (nbs / path).resolve()
     if not file.is_file(): sys.exit(f"make_readme: {file} (quoted in nbs/index.ipynb) does not exist")
-    value = json.loads(file.read_text())
+    value = _load_json(file)
     for key in keys.split('/'):
         if isinstance(value, list) and '=' in key:
             found = [row for row in value if isinstance(row, dict) and all(_matches(row, c) for c in key.split('&'))]
