@@ -29,20 +29,25 @@ def _load_json(file:Path):
     "A results file or card, parsed once however many numbers the README quotes from it (callers only read it)."
     return json.loads(file.read_text())
 
-def _value(args, nbs):
-    "The text for one `{{< value PATH KEYS FORMAT >}}`; exits naming the file and key when either is missing."
+def _shown(nb:Path) -> str:
+    "The notebook as error messages name it: relative to the repository when it lies inside it."
+    nb = Path(nb).resolve()
+    return str(nb.relative_to(ROOT)) if nb.is_relative_to(ROOT) else str(nb)
+
+def _value(args, nb:Path):
+    "The text for one `{{< value PATH KEYS FORMAT >}}` in notebook `nb`; exits naming the file and key when either is missing."
     path, keys, *fmt = shlex.split(args)
-    file = (nbs / path).resolve()
-    if not file.is_file(): sys.exit(f"make_readme: {file} (quoted in nbs/index.ipynb) does not exist")
+    file = (nb.parent / path).resolve()
+    if not file.is_file(): sys.exit(f"make_readme: {file} (quoted in {_shown(nb)}) does not exist")
     value = _load_json(file)
     for key in keys.split('/'):
         if isinstance(value, list) and '=' in key:
             found = [row for row in value if isinstance(row, dict) and all(_matches(row, c) for c in key.split('&'))]
-            if len(found) != 1: sys.exit(f"make_readme: {len(found)} rows of {file} match {key!r} (in {keys!r}); make it select one")
+            if len(found) != 1: sys.exit(f"make_readme: {len(found)} rows of {file} match {key!r} (in {keys!r}, quoted in {_shown(nb)}); make it select one")
             value = found[0]; continue
         try: value = value[int(key)] if isinstance(value, list) else value[key]
         except (KeyError, IndexError, ValueError, TypeError):
-            sys.exit(f"make_readme: {file} has no {keys!r} (no {key!r} there), quoted in nbs/index.ipynb")
+            sys.exit(f"make_readme: {file} has no {keys!r} (no {key!r} there), quoted in {_shown(nb)}")
     return format(value, fmt[0] if fmt else '')
 
 def _matches(row, condition):
@@ -54,14 +59,14 @@ def _matches(row, condition):
         except ValueError: return False
     return str(have) == want
 
-def _markdown(src, nbs):
+def _markdown(src, nb:Path):
     out = []
     for line in src.split('\n'):
-        line = VALUE.sub(lambda m: _value(m.group(1), nbs), line)
+        line = VALUE.sub(lambda m: _value(m.group(1), nb), line)
         m = INCLUDE.match(line.strip())
         if not m: out.append(line); continue
-        path = (nbs / m.group(1)).resolve()
-        if not path.is_file(): sys.exit(f"make_readme: {path} (included from nbs/index.ipynb) does not exist")
+        path = (nb.parent / m.group(1)).resolve()
+        if not path.is_file(): sys.exit(f"make_readme: {path} (included from {_shown(nb)}) does not exist")
         text = path.read_text().rstrip('\n')
         # an included results file starts at '#': nest its headings under the README's '## Results'
         text = re.sub(r'^(#+) ', lambda h: '##' + h.group(1) + ' ', text, flags=re.M)
@@ -75,7 +80,7 @@ def render(nb_path=ROOT / 'nbs' / 'index.ipynb'):
     for cell in nb['cells']:
         src = ''.join(cell['source'])
         if cell['cell_type'] == 'markdown':
-            parts.append(_markdown(src, Path(nb_path).parent))
+            parts.append(_markdown(src, Path(nb_path)))
         elif cell['cell_type'] == 'code':
             dirs, body = _directives(src.split('\n'))
             if any(re.match(r'#\|\s*(hide|default_exp|eval:\s*false\s+hide)', d) for d in dirs): continue
