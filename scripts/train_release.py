@@ -15,7 +15,7 @@ the commit that trained a model holds an older card or none).
 The learning rate follows the fraction of the training-time budget spent (sr_colab.train.TrainingClock), so a slow or
 busy minute changes how many steps the run takes, never how it anneals.
 """
-import argparse, hashlib, json, platform, subprocess, sys, time
+import argparse, hashlib, json, platform, shlex, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import torch
@@ -197,6 +197,30 @@ def write_release(name, recipe, trainer, files, threads, load):
                 clock_anchors=trainer.clock.anchors)
     return path, card
 
+def replay_record(card, steps, digest, line, threads, load, started) -> dict:
+    "What a replay found, with what it needs to be checked again: the card's run, this run's steps and digest, the machine."
+    stops = [e['step'] for e in card['sessions'] if e['event'] == 'time_budget_reached']
+    return dict(name=card['name'], card_sha256=card['sha256'], card_weights_digest=card['weights_digest'], card_steps=card['steps'],
+                card_processes=1 + sum(e['event'] == 'resumed' for e in card['sessions']), card_stops=stops,
+                training_commit=card['code_commit'], replay_commit=git_commit(), steps=steps, weights_digest=digest,
+                equal=digest == card['weights_digest'], output=line, threads=threads,
+                command=shlex.join(['.venv/bin/python', 'scripts/train_release.py', *sys.argv[1:]]),
+                machine=describe_machine('cpu', load), started=started, finished=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()))
+
+def replay_markdown(r) -> str:
+    "The results file the README includes: the replay's own output line, never a copy typed from a log."
+    stops = ('step ' if len(r['card_stops']) == 1 else 'steps ') + ', '.join(f'{s:,}' for s in r['card_stops'])
+    return '\n'.join([
+        f"# Replaying {r['name']} bit for bit", '',
+        f"The shipped `{r['name']}` ({r['card_steps']:,} steps) was trained across {r['card_processes']} processes (stopped by a "
+        f"session limit at {stops} and resumed). Its card's recipe and clock anchors, replayed in one fresh process from "
+        f"scratch, give (exit status {0 if r['equal'] else 1}: 0 means the same weights, 1 different):", '',
+        '```', r['output'], '```', '',
+        f"Command: `{r['command']}` at commit `{r['replay_commit'][:7] if r['replay_commit'] else '?'}` (the card's training "
+        f"commit: `{(r['training_commit'] or '?')[:7]}`); written by the replay itself (`benchmarks/results/replay_{r['name']}.json` holds the same).",
+        f"Machine: {r['machine']}; {r['started']} to {r['finished']}. A replay follows the card's clock anchors, so load "
+        "changes its wall time, not its steps.", ''])
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('name', choices=sorted(RECIPES))
@@ -208,6 +232,7 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     name, recipe, root, load = args.name, RECIPES[args.name], shared_dir(), load_now()
+    started = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
     if args.resave:  # a file written before save_model's metadata: same tensors, the package's format
         from sr_colab.pretrained import load_pretrained
         card_path, model = OUT/f'{name}.json', load_pretrained(name)
@@ -239,7 +264,12 @@ def main():
     if args.replay:  # the tensors, not the file: safetensors writes its metadata in no fixed order
         digest = state_digest({k: v.detach().cpu().contiguous() for k, v in trainer.ema.model.state_dict().items()})
         same = digest == card['weights_digest']
-        print(f"replayed {trainer.step} steps: weights digest {digest} {'==' if same else '!='} the card's {card['weights_digest']}")
+        line = f"replayed {trainer.step} steps: weights digest {digest} {'==' if same else '!='} the card's {card['weights_digest']}"
+        print(line)
+        record = replay_record(card, trainer.step, digest, line, args.threads, load, started)
+        results = ROOT/'benchmarks'/'results'
+        atomic_write_text(results/f'replay_{name}.json', json.dumps(record, indent=1) + '\n')
+        atomic_write_text(results/f'replay_{name}.md', replay_markdown(record))
         sys.exit(0 if same else 1)
     path, card = write_release(name, recipe, trainer, files, args.threads, load)
     finish_card(card, trainer.ema.model, recipe, root)
