@@ -143,7 +143,7 @@ Sweeps on the same crops:
 {chr(10).join(sweep_rows)}
 
 Recipe: `{json.dumps(RECIPES['x4-diverse'])}`; seeds 1 and 2 trained here with it ({RECIPES['x4-diverse']['minutes']} minutes each; a run's steps depend on its machine and load, hence the steps column).
-Earlier results of this script: the same recipe at 24 minutes, `git show c2b4726:benchmarks/results/diverse_release.md`; a fixed training strength before that, `git show 1f11603:benchmarks/results/diverse_release.md`.
+Earlier results of this script: the same 48-minute recipe with the shipped seed trained while seed 2 trained on the other core (so fewer steps), `git show 7f499cf:benchmarks/results/diverse_release.md`; at 24 minutes, `git show c2b4726:benchmarks/results/diverse_release.md`; a fixed training strength before that, `git show 1f11603:benchmarks/results/diverse_release.md`.
 Picture: `docs/diverse_seeds.png` (on Set5's baby and Set14's baboon: LR, truth, the per-pixel spread over 8 seeds, seeds 0-3 of the shipped model at strength {runs[0]['strength']:.2f}, then seed 0 of each baseline at the same diversity; zoomed 2x).
 Command: `flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/diverse_release.py`
 Machine: {res['machine']}; {res['seconds']:.0f} s.
