@@ -197,12 +197,12 @@ def write_release(name, recipe, trainer, files, threads, load):
                 clock_anchors=trainer.clock.anchors)
     return path, card
 
-def replay_record(card, steps, digest, line, threads, load, started) -> dict:
+def replay_record(card, steps, digest, line, threads, load, started, commit) -> dict:
     "What a replay found, with what it needs to be checked again: the card's run, this run's steps and digest, the machine."
     stops = [e['step'] for e in card['sessions'] if e['event'] == 'time_budget_reached']
     return dict(name=card['name'], card_sha256=card['sha256'], card_weights_digest=card['weights_digest'], card_steps=card['steps'],
                 card_processes=1 + sum(e['event'] == 'resumed' for e in card['sessions']), card_stops=stops,
-                training_commit=card['code_commit'], replay_commit=git_commit(), steps=steps, weights_digest=digest,
+                training_commit=card['code_commit'], replay_commit=commit, steps=steps, weights_digest=digest,
                 equal=digest == card['weights_digest'], output=line, threads=threads,
                 command=shlex.join(['.venv/bin/python', 'scripts/train_release.py', *sys.argv[1:]]),
                 machine=describe_machine('cpu', load), started=started, finished=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()))
@@ -232,7 +232,7 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(args.threads)
     name, recipe, root, load = args.name, RECIPES[args.name], shared_dir(), load_now()
-    started = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())
+    started, commit = time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), git_commit()  # the code this process runs, not HEAD when it ends
     if args.resave:  # a file written before save_model's metadata: same tensors, the package's format
         from sr_colab.pretrained import load_pretrained
         card_path, model = OUT/f'{name}.json', load_pretrained(name)
@@ -266,7 +266,7 @@ def main():
         same = digest == card['weights_digest']
         line = f"replayed {trainer.step} steps: weights digest {digest} {'==' if same else '!='} the card's {card['weights_digest']}"
         print(line)
-        record = replay_record(card, trainer.step, digest, line, args.threads, load, started)
+        record = replay_record(card, trainer.step, digest, line, args.threads, load, started, commit)
         results = ROOT/'benchmarks'/'results'
         atomic_write_text(results/f'replay_{name}.json', json.dumps(record, indent=1) + '\n')
         atomic_write_text(results/f'replay_{name}.md', replay_markdown(record))
