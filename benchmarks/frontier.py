@@ -50,10 +50,20 @@ VARIANTS = {  # name: (recipe, what changed and why it might help)
 
 def same_recipe(a, b): return {k: v for k, v in a.items() if k not in ('minutes', 'purpose')} == {k: v for k, v in b.items() if k not in ('minutes', 'purpose')}
 
+def boot_id() -> str:
+    "The first characters of this boot's id ('' where there is none): what tells one machine from another here."
+    boot = Path('/proc/sys/kernel/random/boot_id')
+    return boot.read_text()[:4] if boot.is_file() else ''
+
 def machine_label() -> str:
     "Which machine a point ran on: the date and this boot's id, so that points of one machine (and only they) compare."
-    boot = Path('/proc/sys/kernel/random/boot_id')
-    return time.strftime('%Y-%m-%d', time.gmtime()) + (f" {boot.read_text()[:4]}" if boot.is_file() else '')
+    return time.strftime('%Y-%m-%d', time.gmtime()) + (f" {boot_id()}" if boot_id() else '')
+
+def same_machine(q) -> bool:
+    "Whether point `q` was made on this machine: by boot id where both have one (a run may cross midnight), else by label."
+    mine, theirs = machine_label(), machine_of(q)
+    if boot_id() and ' ' in theirs: return theirs.split(' ', 1)[1] == boot_id()
+    return theirs == mine
 
 def machine_of(q) -> str:
     "A point's machine label; points made before labels existed carry their date only ('–': before dates too)."
@@ -63,8 +73,9 @@ def train_point(variant, minutes, images, root, load, cached):
     "One run of `variant` with a `minutes` budget (resumes if cut); its point, from the caches when this machine already ran it."
     recipe = {**VARIANTS[variant][0], 'minutes': minutes}
     for q in cached:  # a CPU-minute differs between machines: another machine's point is no answer for this one
-        if q['minutes'] == minutes and same_recipe(q['recipe'], recipe) and machine_of(q) == machine_label(): return q
-    folder = runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min-{machine_label().replace(' ', '-')}"
+        if q['minutes'] == minutes and same_recipe(q['recipe'], recipe) and same_machine(q): return q
+    # named by boot, not date: a point cut by a session's end resumes on the same machine the next day
+    folder = runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min-{boot_id() or machine_label()}"
     done = folder/'point.json'
     if done.is_file(): return json.loads(done.read_text())
     trainer = make_trainer(f'frontier-{variant}-{minutes:g}', recipe, images, folder, None)
