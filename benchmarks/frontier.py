@@ -9,6 +9,8 @@ beside their checkpoints (`runs_dir()/frontier/`), each with the machine it ran 
 budgets it is asked for, and both rows stay). A shipped x4-bicubic whose card's recipe is one of these is that recipe's
 point at its own budget. The curve grows one run at a time:
     flock /tmp/sr_colab_bench.lock .venv/bin/python benchmarks/frontier.py --minutes 5 --variants 'two-step tail' 'one-step tail'
+A long point may be trained over several sessions: `--session-minutes N` stops it cleanly (exit 75) and the same command
+resumes it from its checkpoint (its learning rate keeps following the whole budget); the point lists its processes.
 Scored on the official MATLAB-bicubic LR files: Y-PSNR, border 4, Set14's bridge on its grey values
 (`sr_colab.evaluate.score_benchmark`). Writes benchmarks/results/frontier.{md,json} and docs/frontier.png, anchors drawn.
 """
@@ -19,7 +21,7 @@ import torch
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT/'scripts'))
 from machine import describe_machine, load_now
-from train_release import RECIPES, training_images, make_trainer, score, ANCHORS
+from train_release import RECIPES, training_images, make_trainer, score, ANCHORS, sessions_from_log
 from sr_colab.core import atomic_write_text, runs_dir, shared_dir
 from sr_colab.models import build_model, collapse
 from sr_colab.pretrained import load_pretrained
@@ -69,8 +71,8 @@ def machine_of(q) -> str:
     "A point's machine label; points made before labels existed carry their date only ('–': before dates too)."
     return q.get('session') or q.get('date') or '–'
 
-def train_point(variant, minutes, images, root, load, cached):
-    "One run of `variant` with a `minutes` budget (resumes if cut); its point, from the caches when this machine already ran it."
+def train_point(variant, minutes, images, root, load, cached, session_minutes=None):
+    "One run of `variant` with a `minutes` budget (resumes if cut); its point, from the caches when this machine already ran it; None when this session's time ran out first."
     recipe = {**VARIANTS[variant][0], 'minutes': minutes}
     for q in cached:  # a CPU-minute differs between machines: another machine's point is no answer for this one
         if q['minutes'] == minutes and same_recipe(q['recipe'], recipe) and same_machine(q): return q
@@ -78,11 +80,14 @@ def train_point(variant, minutes, images, root, load, cached):
     folder = runs_dir()/'frontier'/f"{variant.replace(' ', '_').replace(',', '')}-{minutes:g}min-{boot_id() or machine_label()}"
     done = folder/'point.json'
     if done.is_file(): return json.loads(done.read_text())
-    trainer = make_trainer(f'frontier-{variant}-{minutes:g}', recipe, images, folder, None)
+    trainer = make_trainer(f'frontier-{variant}-{minutes:g}', recipe, images, folder, session_minutes)
     trainer.fit()
+    if trainer.fraction_done() < 1:  # stopped by --session-minutes: checkpointed, the same command continues it
+        print(f"{variant}, {minutes:g} min: stopped at step {trainer.step} ({100 * trainer.fraction_done():.1f}% of its budget) in {folder}")
+        return None
     point = dict(variant=variant, recipe=recipe, minutes=minutes, steps=trainer.step, parameters=sum(p.numel() for p in collapse(trainer.model).parameters()),
                  scores=score(trainer.ema.model, 'x4-bicubic', recipe, root), machine=describe_machine('cpu', load), source='trained by this script',
-                 date=time.strftime('%Y-%m-%d', time.gmtime()), session=machine_label())
+                 date=time.strftime('%Y-%m-%d', time.gmtime()), session=machine_label(), processes=sessions_from_log(folder))
     atomic_write_text(done, json.dumps(point, indent=1))
     return point
 
@@ -99,6 +104,7 @@ def main():
     p.add_argument('--minutes', type=float, nargs='+', default=[], help='training budgets to train (or read from the caches)')
     p.add_argument('--variants', nargs='+', default=['two-step tail'], choices=sorted(VARIANTS), help='recipes to train at those budgets')
     p.add_argument('--retrain', action='store_true', help='train those points again even if cached (a busy machine made them, say)')
+    p.add_argument('--session-minutes', type=float, default=None, help="stop training after this long (exit 75); the same command resumes the point")
     args = p.parse_args()
     torch.set_num_threads(1)
     load, start, root = load_now(), time.time(), shared_dir()
@@ -107,7 +113,12 @@ def main():
     if args.retrain:
         cached = [q for q in cached if not (q['variant'] in args.variants and q['minutes'] in args.minutes)]
     images = training_images(root)[1] if args.minutes else None
-    points = [train_point(v, m, images, root, load, cached) for v in args.variants for m in args.minutes]
+    points = []
+    for v in args.variants:
+        for m in args.minutes:
+            q = train_point(v, m, images, root, load, cached, args.session_minutes)
+            if q is None: sys.exit(75)  # EX_TEMPFAIL, as train_release: not done, results left as they were
+            points.append(q)
     shipped = shipped_point()
     same = lambda q, r: (q['variant'], q['minutes'], machine_of(q)) == (r['variant'], r['minutes'], machine_of(r))
     for q in ([shipped] if shipped else []) + cached:  # keep every point measured before (the shipped card's own first)
