@@ -59,13 +59,15 @@ def boot_id() -> str:
 
 def machine_label() -> str:
     "Which machine a point ran on: the date and this boot's id, so that points of one machine (and only they) compare."
-    return time.strftime('%Y-%m-%d', time.gmtime()) + (f" {boot_id()}" if boot_id() else '')
+    boot = boot_id()
+    return time.strftime('%Y-%m-%d', time.gmtime()) + (f" {boot}" if boot else '')
 
 def same_machine(q) -> bool:
     "Whether point `q` was made on this machine: by boot id where both have one (a run may cross midnight), else by label."
-    mine, theirs = machine_label(), machine_of(q)
-    if boot_id() and ' ' in theirs: return theirs.split(' ', 1)[1] == boot_id()
-    return theirs == mine
+    label = machine_of(q)  # points made before the `boot` field carry the boot id in their label, after the date
+    theirs = q.get('boot') or (label.split(' ', 1)[1] if ' ' in label else '')
+    if boot_id() and theirs: return theirs == boot_id()
+    return label == machine_label()
 
 def machine_of(q) -> str:
     "A point's machine label; points made before labels existed carry their date only ('–': before dates too)."
@@ -87,7 +89,7 @@ def train_point(variant, minutes, images, root, load, cached, session_minutes=No
         return None
     point = dict(variant=variant, recipe=recipe, minutes=minutes, steps=trainer.step, parameters=sum(p.numel() for p in collapse(trainer.model).parameters()),
                  scores=score(trainer.ema.model, 'x4-bicubic', recipe, root), machine=describe_machine('cpu', load), source='trained by this script',
-                 date=time.strftime('%Y-%m-%d', time.gmtime()), session=machine_label(), processes=sessions_from_log(folder))
+                 date=time.strftime('%Y-%m-%d', time.gmtime()), session=machine_label(), boot=boot_id(), processes=sessions_from_log(folder))
     atomic_write_text(done, json.dumps(point, indent=1))
     return point
 
