@@ -8,7 +8,9 @@ CPU budget per training degradation, then a table of Y-PSNR (rows: trained on, c
 Training: L1 on 48px HR crops of T91 + General100, LR made on the fly by `degrade(hr, DEGRADATION)`, Adam with cosine
 decay over a budget of process CPU time (--minutes per model), the same seed, crops and order for every model.
 --mixed-minutes gives the all_modes model its own budget: one model that replaces the nearest and bicubic specialists can
-fairly be given their combined budget (2 x --minutes), and the results say which budget each row had.
+fairly be given their combined budget (2 x --minutes), and the results say which budget each row had. --mixed-weights
+skews its draw of modes (`Downsample.weights`, in ALL_MODES order): the three smooth modes make similar LR, so an equal
+draw trains the aliased nearest a quarter of the time.
 Evaluation: 256x256 centre crops (the grader's size) of the Set5 / Set14 HR images that are at least that large, LR made
 by each of `sr_colab.degrade.ALL_MODES` (rounded to 8 bits, saved as PNG) and by `sr_colab.grader.grader_lowres`
 (PIL NEAREST, as the grader does), every folder scored by `sr_colab.evaluate.score_benchmark` (Y-PSNR, border 4,
@@ -27,7 +29,7 @@ import torch.nn.functional as F
 from PIL import Image
 from sr_colab.core import shared_dir, atomic_write, atomic_write_text, make_generator
 from sr_colab.data import load_rgb, centre_crop, image_to_tensor, tensor_to_image, RandomCropDataset, IMAGE_SUFFIXES
-from sr_colab.degrade import degrade, ALL_MODES
+from sr_colab.degrade import degrade, ALL_MODES, Pipeline, Downsample
 from sr_colab.evaluate import benchmark_pairs, score_benchmark, image_grid, as_upscaler
 from sr_colab.grader import grader_lowres
 from sr_colab.models import build_model
@@ -98,6 +100,7 @@ def main(argv=None):
     ap.add_argument('--minutes', type=float, default=3, help='CPU minutes of training per model')
     ap.add_argument('--mixed-minutes', type=float, default=None,
                     help='CPU minutes for the all_modes model (default: --minutes); 2 x --minutes is the budget of the two specialists it replaces')
+    ap.add_argument('--mixed-weights', default=None, help=f"the all_modes model's relative chance of each of {ALL_MODES}, e.g. 3,1,1,1 (default: equal)")
     ap.add_argument('--model', default='ResidualSRPlus'); ap.add_argument('--config', default='{"width": 32, "blocks": 4}')
     ap.add_argument('--threads', type=int, default=2); ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--crop', type=int, default=48); ap.add_argument('--lr', type=float, default=1e-3)
@@ -108,6 +111,9 @@ def main(argv=None):
     torch.set_num_threads(args.threads)
     root, load, start = shared_dir(args.shared), load_now(), time.time()
     config = json.loads(args.config)
+    weights = tuple(float(w) for w in args.mixed_weights.split(',')) if args.mixed_weights else None
+    mixed_lr = Pipeline([Downsample(ALL_MODES, weights)])  # checks the weights before any training
+    weights_text = '' if weights is None else ' (modes drawn ' + ':'.join(f'{w:g}' for w in weights) + ')'
     budget = {d: (args.mixed_minutes if d == 'all_modes' and args.mixed_minutes is not None else args.minutes) for d in TRAINED_ON}
     dataset = RandomCropDataset(training_images(root), crop=args.crop, length=10**7)
     folder = Path(tempfile.mkdtemp(prefix='interp_robustness_'))
@@ -119,7 +125,7 @@ def main(argv=None):
         torch.manual_seed(args.seed)
         model = build_model(args.model, **config)
         print(f"== trained on {degradation}", file=sys.stderr)
-        stats = train(model, dataset, degradation, budget[degradation] * 60, args.batch, args.lr, args.seed)
+        stats = train(model, dataset, mixed_lr if degradation == 'all_modes' else degradation, budget[degradation] * 60, args.batch, args.lr, args.seed)
         rows.append(dict(label=f'trained on {degradation}', minutes=budget[degradation], **stats,
                          scores={k: score_benchmark(model, p, device='cpu')['psnr_y'] for k, p in sets.items()}))
         upscalers[f'trained on {degradation}'] = as_upscaler(model, device='cpu')
@@ -137,6 +143,8 @@ def main(argv=None):
                    f"**{args.minutes:g} CPU-minutes of training per specialist, {budget['all_modes']:g} for the all_modes model** "
                    f"({budget['all_modes'] / args.minutes:g}x: " + ("the two specialists' combined budget" if budget['all_modes'] == 2 * args.minutes
                    else "not the specialists' combined budget") + ")")
+    if weights: budget_text += (f"; the all_modes model draws {', '.join(ALL_MODES)} in the ratio {':'.join(f'{w:g}' for w in weights)}"
+                                f" (nearest {weights[ALL_MODES.index('nearest')] / sum(weights):.0%} of its images)")
     lines = [f"# Interpolation robustness{' (a SMOKE run: budget far too small to read anything into)' if args.minutes < 1 else ''}", '',
              f"{args.model} {config}, L1 on {args.crop}px HR crops of T91 + General100, batch {args.batch}, Adam {args.lr:g} with cosine "
              f"decay, seed {args.seed}; {budget_text} ({args.threads} torch threads). "
@@ -144,7 +152,7 @@ def main(argv=None):
              f"Set5/Set14 HR; columns: how the LR was made (tensor downsamplers of `sr_colab.degrade`, and PIL NEAREST as the grader does).", '',
              '| model | CPU min | steps | ' + ' | '.join(LR_KINDS) + ' |', '|---|---|---|' + '---|' * len(LR_KINDS)]
     for r in rows:
-        lines.append(f"| {r['label']} | {r['minutes']:g} | {r['steps']} | " if 'steps' in r else f"| {r['label']} | - | - | ")
+        lines.append(f"| {r['label']}{weights_text if r['label'] == 'trained on all_modes' else ''} | {r['minutes']:g} | {r['steps']} | " if 'steps' in r else f"| {r['label']} | - | - | ")
         lines[-1] += ' | '.join(f"{r['scores'][k]:.2f}" for k in LR_KINDS) + ' |'
     same = all(r['scores']['nearest'] == r['scores']['PIL nearest (grader)'] for r in rows)
     lines += ['', "The tensor `nearest` and the grader's PIL NEAREST columns are " + ("identical, as they must be (both take pixel (4i+2, 4j+2))."
@@ -160,7 +168,7 @@ def main(argv=None):
     lines += ['', f"Picture: `docs/{docs.name}` ({shown}; one row per model, one column per LR kind).", '',
               f"Command: `{cmd}`", f"Machine: {describe_machine('cpu', load)}; total {(time.time() - start) / 60:.1f} min.", '']
     atomic_write_text(out.with_suffix('.md'), '\n'.join(lines))
-    atomic_write_text(out.with_suffix('.json'), json.dumps(dict(args=vars(args), images=names, rows=rows, gaps=gaps, torch=torch.__version__,
+    atomic_write_text(out.with_suffix('.json'), json.dumps(dict(args=vars(args), mixed_weights=weights, budgets=budget, images=names, rows=rows, gaps=gaps, torch=torch.__version__,
                                                                 python=platform.python_version(), machine=describe_machine('cpu', load)), indent=1))
     print('\n'.join(lines))
 

@@ -203,12 +203,18 @@ class Blur:
 class Downsample:
     "Shrink by `scale` with one of `modes` (keys of DOWNSAMPLERS) drawn per image."
     modes:tuple=('bicubic',) # the interpolations to choose among
-    def __call__(self, x, scale, generator):
+    weights:tuple|None=None # each mode's relative chance (None: equal)
+    def __post_init__(self):
         for m in self.modes:
             if m not in DOWNSAMPLERS: raise ValueError(f"unknown downsampler {m!r}; choose among {sorted(DOWNSAMPLERS)}")
+        if self.weights is not None and (len(self.weights) != len(self.modes) or min(self.weights) < 0 or sum(self.weights) <= 0):
+            raise ValueError(f"Downsample weights {self.weights!r} must be {len(self.modes)} non-negative numbers, not all zero, one per mode of {self.modes!r}")
+    def __call__(self, x, scale, generator):
         if len(self.modes) == 1: return DOWNSAMPLERS[self.modes[0]](x, scale)
         g_dev = generator.device if generator is not None else x.device
-        pick = torch.randint(0, len(self.modes), (x.shape[0],), generator=generator, device=g_dev).to(x.device)
+        if self.weights is None: pick = torch.randint(0, len(self.modes), (x.shape[0],), generator=generator, device=g_dev)
+        else: pick = torch.multinomial(torch.tensor(self.weights, dtype=torch.float, device=g_dev), x.shape[0], replacement=True, generator=generator)
+        pick = pick.to(x.device)
         out = x.new_empty(*x.shape[:2], x.shape[-2] // scale, x.shape[-1] // scale)
         for k, m in enumerate(self.modes):
             idx = (pick == k).nonzero().flatten()
